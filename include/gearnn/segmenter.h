@@ -1,0 +1,38 @@
+#pragma once
+// A loaded model ready for inference, with no torch types in its interface so
+// the pipeline compiles without torch headers.
+#include <opencv2/core.hpp>
+#include <memory>
+#include <string>
+
+#include "gearnn/model_card.h"
+
+namespace gearnn {
+
+class TorchModel;
+
+void set_torch_threads(int threads);  // intra-op threads of LibTorch
+int torch_threads();
+
+class Segmenter {
+ public:
+  explicit Segmenter(const std::string& model_dir);  // throws Error naming the bad file
+  ~Segmenter();
+
+  const ModelCard& card() const;
+  const std::string& hash() const;  // SHA-256 of the card and the weights file
+  int64_t weight_bytes() const;     // bytes of all parameters and buffers
+  TorchModel& torch_model();
+
+  // Resized, normalised planar input (3*H rows of W floats). Thread-safe.
+  cv::Mat preprocess(const cv::Mat& rgb) const;
+  // Class ids at `frame_size` (logits resized bilinearly before argmax).
+  cv::Mat infer(const cv::Mat& input, cv::Size frame_size);
+  cv::Mat predict(const cv::Mat& rgb);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gearnn

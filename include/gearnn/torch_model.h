@@ -1,0 +1,45 @@
+#pragma once
+// The LibTorch side of a model directory: a TorchScript module or a StreetNet,
+// behind one interface for inference, gears and training. Include only where
+// torch is needed; the rest of the code uses segmenter.h.
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "gearnn/builtin_net.h"
+#include "gearnn/model_card.h"
+
+namespace gearnn {
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+class TorchModel {
+ public:
+  explicit TorchModel(const ModelCard& card);  // loads and validates
+
+  const ModelCard& card() const { return card_; }
+  // Logits [N, C, h, w] for a normalised batch [N, 3, H, W].
+  torch::Tensor forward(const torch::Tensor& x);
+  // Every parameter and buffer by name (BatchNorm running stats included),
+  // sharing storage with the live model.
+  NamedTensors named_tensors() const;
+  NamedTensors named_parameters() const;
+  void train(bool on);
+  bool is_builtin() const { return card_.format == "builtin"; }
+
+  // Writes the weights (builtin: a plain {name: tensor} dict; torchscript: the
+  // module with its current weights) and the card into `dir`.
+  void save(const std::string& dir, const json& card_extra = json::object()) const;
+
+ private:
+  ModelCard card_;
+  StreetNet net_{nullptr};
+  std::shared_ptr<torch::jit::Module> script_;
+};
+
+// Reads a {name: tensor} dict written by torch::pickle_save or Python's torch.save(dict).
+std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path);
+void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors);
+
+std::string shape_text(const torch::Tensor& t);
+
+}  // namespace gearnn

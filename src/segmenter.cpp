@@ -1,0 +1,89 @@
+#include "gearnn/segmenter.h"
+
+#include <cstring>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/errors.h"
+#include "gearnn/hashing.h"
+#include "gearnn/torch_model.h"
+
+namespace gearnn {
+
+namespace F = torch::nn::functional;
+
+// ---- Segmenter ---------------------------------------------------------------
+
+void set_torch_threads(int threads) {
+  at::set_num_threads(std::max(1, threads));
+}
+
+int torch_threads() { return at::get_num_threads(); }
+
+struct Segmenter::Impl {
+  std::unique_ptr<TorchModel> model;
+  std::string hash;
+};
+
+Segmenter::Segmenter(const std::string& model_dir) : impl_(new Impl) {
+  ModelCard card = load_model_card(model_dir);
+  impl_->model = std::make_unique<TorchModel>(card);
+  Sha256 h;
+  h.update(sha256_file(card.card_path()));
+  h.update(sha256_file(card.weights_path()));
+  impl_->hash = h.hex();
+}
+
+Segmenter::~Segmenter() = default;
+
+const ModelCard& Segmenter::card() const { return impl_->model->card(); }
+const std::string& Segmenter::hash() const { return impl_->hash; }
+TorchModel& Segmenter::torch_model() { return *impl_->model; }
+
+int64_t Segmenter::weight_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& [name, t] : impl_->model->named_tensors()) bytes += t.numel() * t.element_size();
+  return bytes;
+}
+
+cv::Mat Segmenter::preprocess(const cv::Mat& rgb) const {
+  const ModelCard& c = card();
+  cv::Mat small;
+  const bool shrink = rgb.cols > c.input_width || rgb.rows > c.input_height;
+  if (rgb.cols == c.input_width && rgb.rows == c.input_height)
+    small = rgb;
+  else
+    cv::resize(rgb, small, cv::Size(c.input_width, c.input_height), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+  // Planar CHW float, normalised, laid out so torch can wrap it without a copy.
+  cv::Mat chw(3 * c.input_height, c.input_width, CV_32FC1);
+  std::vector<cv::Mat> planes(3);
+  for (int k = 0; k < 3; ++k) planes[k] = chw.rowRange(k * c.input_height, (k + 1) * c.input_height);
+  cv::Mat f;
+  small.convertTo(f, CV_32FC3, 1.0 / 255.0);
+  cv::split(f, planes.data());
+  for (int k = 0; k < 3; ++k) planes[k] = (planes[k] - c.mean[k]) / c.std[k];
+  return chw;
+}
+
+cv::Mat Segmenter::infer(const cv::Mat& chw, cv::Size frame_size) {
+  const ModelCard& c = card();
+  torch::Tensor ids;
+  {
+    c10::InferenceMode guard;
+    auto x = torch::from_blob(const_cast<float*>(chw.ptr<float>()), {1, 3, c.input_height, c.input_width},
+                              torch::kFloat32);
+    auto logits = impl_->model->forward(x);
+    if (logits.size(2) != frame_size.height || logits.size(3) != frame_size.width)
+      logits = F::interpolate(logits, F::InterpolateFuncOptions()
+                                          .size(std::vector<int64_t>{frame_size.height, frame_size.width})
+                                          .mode(torch::kBilinear)
+                                          .align_corners(false));
+    ids = logits.argmax(1).squeeze(0).to(torch::kUInt8).contiguous();
+  }
+  cv::Mat out(frame_size, CV_8UC1);
+  std::memcpy(out.data, ids.data_ptr<uint8_t>(), out.total());
+  return out;
+}
+
+cv::Mat Segmenter::predict(const cv::Mat& rgb) { return infer(preprocess(rgb), rgb.size()); }
+
+}  // namespace gearnn

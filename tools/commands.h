@@ -1,0 +1,11 @@
+#pragma once
+// Each file registers its subcommands; the callback does the work.
+#include <CLI/CLI.hpp>
+
+namespace gearnn::cli {
+
+void add_run_command(CLI::App& app);
+void add_data_commands(CLI::App& app);   // synth, distort, eval
+void add_bench_commands(CLI::App& app);  // bench forward, bench decode
+
+}  // namespace gearnn::cli
