@@ -19,6 +19,8 @@ void set_torch_threads(int threads) {
 
 int torch_threads() { return at::get_num_threads(); }
 
+void create_builtin_model(const ModelCard& card, uint64_t seed) { TorchModel::create_builtin(card, seed); }
+
 struct Segmenter::Impl {
   std::unique_ptr<TorchModel> model;
   std::string hash;

@@ -87,6 +87,20 @@ TorchModel::TorchModel(const ModelCard& card) : card_(card) {
                                std::to_string(card.num_classes()) + " classes");
 }
 
+void TorchModel::create_builtin(const ModelCard& card, uint64_t seed) {
+  torch::manual_seed(seed);
+  StreetNet net(StreetNetOptions::from_json(card.arch, card.num_classes(), card.card_path()));
+  std::filesystem::create_directories(card.dir);
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& item : net->named_parameters(true)) tensors[item.key()] = item.value();
+  for (const auto& item : net->named_buffers(true)) tensors[item.key()] = item.value();
+  ModelCard out = card;
+  out.format = "builtin";
+  out.arch = net->options().to_json();
+  save_tensor_dict(out.weights_path(), tensors);
+  save_model_card(out);
+}
+
 torch::Tensor TorchModel::forward(const torch::Tensor& x) {
   if (net_) return net_->forward(x);
   c10::IValue out = script_->forward({x});

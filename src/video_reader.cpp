@@ -60,6 +60,15 @@ bool has_8bit_luma_plane(AVPixelFormat fmt) {
   return d->comp[0].plane == 0 && d->comp[0].depth == 8 && d->comp[0].step == 1;
 }
 
+// YUV frames are studio range unless flagged full range (or a yuvj format).
+bool is_limited_range(const AVFrame* frame, AVPixelFormat fmt) {
+  if (frame->color_range == AVCOL_RANGE_JPEG) return false;
+  if (fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P || fmt == AV_PIX_FMT_YUVJ444P ||
+      fmt == AV_PIX_FMT_GRAY8)
+    return false;
+  return true;
+}
+
 }  // namespace
 
 struct VideoReader::Impl {
@@ -175,8 +184,17 @@ struct VideoReader::Impl {
     f.bytes = frame->pkt_size > 0 ? frame->pkt_size : 0;
     f.bpp = 8.0 * static_cast<double>(f.bytes) / (static_cast<double>(frame->width) * frame->height);
     f.type = av_get_picture_type_char(frame->pict_type);
-    if (has_8bit_luma_plane(static_cast<AVPixelFormat>(frame->format))) {
+    const auto fmt = static_cast<AVPixelFormat>(frame->format);
+    if (has_8bit_luma_plane(fmt)) {
       measure_pixel_features(frame->data[0], frame->width, frame->height, frame->linesize[0], f);
+      if (is_limited_range(frame, fmt)) {
+        // Studio-range Y (16..235) onto 0..255, so every source reads on one scale.
+        const double k = 255.0 / 219.0;
+        f.luma = std::clamp((f.luma - 16.0) * k, 0.0, 255.0);
+        f.contrast *= k;
+        f.noise *= k;
+        f.blur *= k * k;
+      }
     } else {
       cv::Mat gray;
       if (out.rgb.empty()) convert(out);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   gearnn::cli::add_run_command(app);
   gearnn::cli::add_data_commands(app);
   gearnn::cli::add_bench_commands(app);
+  gearnn::cli::add_model_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

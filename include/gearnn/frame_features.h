@@ -15,7 +15,7 @@ struct FrameFeatures {
   int64_t bytes = 0;         // size of the frame's packet
   double bpp = 0;            // bits per pixel = 8 * bytes / (width * height)
   char type = '?';           // picture type: I, P, B, ...
-  double luma = 0;           // mean of Y, 0..255
+  double luma = 0;           // mean of Y on the full 0..255 scale (studio-range video is expanded)
   double contrast = 0;       // standard deviation of Y
   double noise = 0;          // estimated noise sigma (Immerkaer)
   double blur = 0;           // variance of the Laplacian of Y (low = blurry)

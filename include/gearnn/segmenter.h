@@ -14,6 +14,9 @@ class TorchModel;
 void set_torch_threads(int threads);  // intra-op threads of LibTorch
 int torch_threads();
 
+// Writes a new built-in StreetNet (card.arch) with seeded random weights to card.dir.
+void create_builtin_model(const ModelCard& card, uint64_t seed);
+
 class Segmenter {
  public:
   explicit Segmenter(const std::string& model_dir);  // throws Error naming the bad file

@@ -15,6 +15,8 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 class TorchModel {
  public:
   explicit TorchModel(const ModelCard& card);  // loads and validates
+  // A new StreetNet with seeded random weights, written to card.dir.
+  static void create_builtin(const ModelCard& card, uint64_t seed);
 
   const ModelCard& card() const { return card_; }
   // Logits [N, C, h, w] for a normalised batch [N, 3, H, W].

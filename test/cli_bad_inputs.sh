@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Each bad input must make `gearnn run` exit non-zero with exactly one line on
+# stderr that names the offending file. Usage: cli_bad_inputs.sh GEARNN FIXTURES
+set -u
+gearnn=$1
+work=$2/scratch/cli-bad-inputs-$$
+rm -rf "$work" && mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+failures=0 passed=0
+
+"$gearnn" synth --quiet --out "$work/clip" --frames 6 --width 128 --height 96 --seed 5 || exit 1
+"$gearnn" init-model --out "$work/model" --width 64 --height 48 || exit 1
+"$gearnn" init-model --out "$work/other" --width 64 --height 48 --widths 8,16,32,64 || exit 1
+
+# expect NAME FILE_NAMED -- command...
+expect() {
+  local name=$1 named=$2
+  shift 3
+  "$@" >"$work/out.txt" 2>"$work/err.txt"
+  local code=$? lines
+  lines=$(wc -l <"$work/err.txt")
+  if [ "$code" -ne 0 ] && [ "$lines" -eq 1 ] && grep -qF -- "$named" "$work/err.txt"; then
+    passed=$((passed + 1))
+  else
+    failures=$((failures + 1))
+    echo "FAIL $name: exit $code, $lines stderr lines, expected one naming $named:"; cat "$work/err.txt"
+  fi
+}
+run() { "$gearnn" run --quiet --model "$work/model" --out "$work/out" "$@"; }
+
+expect "missing input" "$work/nothere.mp4" -- run "$work/nothere.mp4"
+head -c $(( $(stat -c %s "$work/clip/video.mkv") / 2 )) "$work/clip/video.mkv" >"$work/cut.mkv"
+expect "truncated video" "$work/cut.mkv" -- run "$work/cut.mkv"
+echo "plain text, no video here" >"$work/notes.txt"
+expect "non-video file" "$work/notes.txt" -- run "$work/notes.txt"
+
+mkdir -p "$work/g"
+gear_set() {  # gear_set FILE: a one-gear set using FILE
+  printf '{"gears": [{"name": "g", "file": "%s", "when": {"luma": [0, 256]}}]}\n' "$1" >"$work/g/gears.json"
+}
+head -c 500 /dev/urandom >"$work/g/corrupt.pt"; gear_set corrupt.pt
+expect "corrupt gear file" "$work/g/corrupt.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
+/usr/bin/python3 -c "import torch; torch.save({'stem.weight': torch.zeros(8, 3, 3, 3)}, '$work/g/shape.pt')"; gear_set shape.pt
+expect "gear for another model (shapes)" "$work/g/shape.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
+/usr/bin/python3 -c "import torch; torch.save({'backbone.conv.weight': torch.zeros(3)}, '$work/g/names.pt')"; gear_set names.pt
+expect "gear for another model (names)" "$work/g/names.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
+echo '{"gears": [{"name": "g", "file": "names.pt", "when": {"qp": [40]}}]}' >"$work/g/gears.json"
+expect "malformed gears.json" "$work/g/gears.json" -- run "$work/clip/video.mkv" --gears "$work/g"
+echo '{"gears": [' >"$work/g/gears.json"
+expect "gears.json not JSON" "$work/g/gears.json" -- run "$work/clip/video.mkv" --gears "$work/g"
+
+cp -r "$work/model" "$work/badmodel"
+echo '{"format": "builtin", "file": "weights.pt"' >"$work/badmodel/model.json"
+expect "malformed model.json" "$work/badmodel/model.json" -- "$gearnn" run --quiet --model "$work/badmodel" --out "$work/out" "$work/clip/video.mkv"
+
+cp -r "$work/clip/labels" "$work/labels"
+rm "$work/labels/000003.png"
+expect "label directory missing a frame" "$work/labels/000003.png" -- run "$work/clip/video.mkv" --gt "$work/labels"
+# Frames finished before the error are kept, and the report says it is incomplete.
+if [ "$(wc -l <"$work/out/frames.jsonl")" -eq 3 ] && grep -q '"complete": false' "$work/out/report.json"; then
+  passed=$((passed + 1))
+else
+  failures=$((failures + 1)); echo "FAIL partial output not kept after a missing label"
+fi
+cp -r "$work/clip/labels" "$work/labels2"
+"$gearnn" synth --quiet --out "$work/small" --frames 1 --width 64 --height 64 --seed 1
+cp "$work/small/labels/000000.png" "$work/labels2/000002.png"
+expect "label of the wrong size" "$work/labels2/000002.png" -- run "$work/clip/video.mkv" --gt "$work/labels2"
+
+echo "cli_bad_inputs: $passed passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,101 @@
+#pragma once
+// Shared helpers for tests: running the real gearnn binary and making fixtures
+// (videos, models) once per build tree. Fixtures are built in a private
+// directory and renamed into place, so parallel ctest runs never see half of one.
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+namespace gearnn::test {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+inline CommandResult run_command(const std::string& command) {
+  CommandResult r{0, ""};
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return {-1, "popen failed"};
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+inline std::string gearnn_binary() { return GEARNN_BINARY; }
+inline std::string source_dir() { return GEARNN_SOURCE_DIR; }
+
+// A fresh empty directory for one test.
+inline std::string scratch_dir(const std::string& name) {
+  const fs::path dir = fs::path(GEARNN_FIXTURES) / "scratch" / (name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+// Returns GEARNN_FIXTURES/name, calling make(tmp_dir) to build it the first time.
+inline std::string fixture(const std::string& name, const std::function<void(const std::string&)>& make) {
+  const fs::path final_dir = fs::path(GEARNN_FIXTURES) / name;
+  if (fs::exists(final_dir)) return final_dir.string();
+  const fs::path tmp = fs::path(GEARNN_FIXTURES) / (name + ".building-" + std::to_string(getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  make(tmp.string());
+  std::error_code ec;
+  fs::rename(tmp, final_dir, ec);  // another process may have won the race
+  if (ec) fs::remove_all(tmp);
+  return final_dir.string();
+}
+
+// Runs a command for a fixture and throws with its output if it fails.
+inline void must(const std::string& command) {
+  const CommandResult r = run_command(command);
+  if (r.exit_code != 0) throw std::runtime_error("fixture command failed: " + command + "\n" + r.output);
+}
+
+// A labelled synthetic clip made by `gearnn synth`.
+inline std::string synth_clip(int frames = 12, int width = 320, int height = 192, int seed = 7) {
+  std::ostringstream name;
+  name << "synth-" << frames << "-" << width << "x" << height << "-s" << seed;
+  return fixture(name.str(), [&](const std::string& dir) {
+    must(gearnn_binary() + " synth --quiet --out " + dir + " --frames " + std::to_string(frames) + " --width " +
+         std::to_string(width) + " --height " + std::to_string(height) + " --seed " + std::to_string(seed));
+  });
+}
+
+// A randomly initialised built-in model for 8 street classes.
+inline std::string builtin_model(int width = 160, int height = 96) {
+  return fixture("model-builtin-" + std::to_string(width) + "x" + std::to_string(height), [&](const std::string& dir) {
+    must(gearnn_binary() + " init-model --out " + dir + " --width " + std::to_string(width) + " --height " +
+         std::to_string(height) + " --seed 3");
+  });
+}
+
+// A TorchScript model scripted by Debian's python3-torch ("tiny" conv net or
+// torchvision's "lraspp").
+inline std::string torchscript_model(const std::string& kind) {
+  return fixture("model-ts-" + kind, [&](const std::string& dir) {
+    must("/usr/bin/python3 " + source_dir() + "/test/make_torchscript_model.py --kind " + kind + " --out " + dir);
+  });
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace gearnn::test
