@@ -99,8 +99,11 @@ std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t
     const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : std::max<int64_t>(end, 1) * 4;
     zones << (k ? "/" : "") << runs[k].first << "," << last << ",q=" << runs[k].second;
   }
-  opts["crf"] = "23";
-  opts["x264-params"] = flat + ":aq-mode=0:mbtree=0:zones=" + zones.str();
+  // x264 codes the first frame from the rate factor, not its zone: start at the first zone's QP.
+  opts["crf"] = std::to_string(runs[0].second);
+  // No B-frames: x264 codes B-frames between references of two zones at an
+  // interpolated QP, which would make the recorded per-frame QP untrue.
+  opts["x264-params"] = flat + ":aq-mode=0:mbtree=0:bframes=0:zones=" + zones.str();
   return opts;
 }
 

@@ -100,7 +100,8 @@ class OutputWriter {
     json rec;
     rec["frame"] = f.index;
     rec["pts_time"] = f.pts_time;
-    for (const auto& [k, v] : to_json(f.features).items()) rec[k] = v;
+    const json features = to_json(f.features);
+    for (const auto& [k, v] : features.items()) rec[k] = v;
     rec["gear"] = w.gear >= 0 ? json(gears_->gears[w.gear].name) : json(nullptr);
     rec["infer_ms"] = w.infer_ms;
     rec["estimate_ms"] = f.estimate_ms;

@@ -20,7 +20,7 @@ void synthesize_clip(const SynthOptions& o) {
   const Palette palette(street_palette().begin(), street_palette().end());
   EncoderSettings enc;
   enc.codec = "ffv1";
-  enc.pix_fmt = "gbrp";  // lossless RGB: the clean clip is exactly what was rendered
+  enc.pix_fmt = "bgr0";  // FFV1 RGB (8-bit packed): the clean clip is exactly what was rendered
   enc.fps = o.fps;
   enc.threads = 1;
   VideoWriter video(o.out_dir + "/video.mkv", o.width, o.height, enc);

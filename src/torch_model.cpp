@@ -23,7 +23,10 @@ std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path) {
   c10::IValue value;
   try {
     value = torch::pickle_load(bytes);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    // LibTorch 1.13's unpickler lacks SETITEM, which Python's pickler uses for a one-entry dict.
+    if (std::string(e.what()).rfind("Unknown opcode for unpickling at 0x73", 0) == 0)
+      fail(path, "a one-tensor dict saved by Python cannot be read by LibTorch 1.13; save two or more tensors");
     fail(path, "corrupt tensor file (not a {name: tensor} dict readable by torch::pickle_load)");
   }
   if (!value.isGenericDict()) fail(path, "expected a plain {name: tensor} dict");

@@ -18,10 +18,10 @@ extern "C" {
 
 namespace gearnn {
 
-double h264_qp_from_mpeg_qscale(double qscale) {
-  // MPEG quantiser step is about 2*qscale; H.264's is 0.625 * 2^(QP/6).
-  if (qscale <= 0) return 0;
-  return std::clamp(10.0 + 6.0 * std::log2(qscale), 0.0, 51.0);
+double h264_qp_from_mpeg_step(double step) {
+  // MPEG-1/2/4 decoders export the quantiser step (2 * qscale); H.264's step is 0.625 * 2^(QP/6).
+  if (step <= 0) return 0;
+  return std::clamp(6.0 * std::log2(step / 0.625), 0.0, 51.0);
 }
 
 double h264_qp_from_vp9_qindex(double qindex) { return std::clamp(qindex * 51.0 / 255.0, 0.0, 51.0); }
@@ -46,7 +46,7 @@ std::optional<double> frame_qp(const AVFrame* frame) {
   }
   switch (par->type) {
     case AV_VIDEO_ENC_PARAMS_H264: return q;
-    case AV_VIDEO_ENC_PARAMS_MPEG2: return h264_qp_from_mpeg_qscale(q);
+    case AV_VIDEO_ENC_PARAMS_MPEG2: return h264_qp_from_mpeg_step(q);
     case AV_VIDEO_ENC_PARAMS_VP9: return h264_qp_from_vp9_qindex(q);
     default: return std::nullopt;
   }

@@ -40,9 +40,9 @@ gear_set() {  # gear_set FILE: a one-gear set using FILE
 }
 head -c 500 /dev/urandom >"$work/g/corrupt.pt"; gear_set corrupt.pt
 expect "corrupt gear file" "$work/g/corrupt.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
-/usr/bin/python3 -c "import torch; torch.save({'stem.weight': torch.zeros(8, 3, 3, 3)}, '$work/g/shape.pt')"; gear_set shape.pt
+/usr/bin/python3 -c "import torch; torch.save({'stem.weight': torch.zeros(8, 3, 3, 3), 'stem_bn.bias': torch.zeros(16)}, '$work/g/shape.pt')"; gear_set shape.pt
 expect "gear for another model (shapes)" "$work/g/shape.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
-/usr/bin/python3 -c "import torch; torch.save({'backbone.conv.weight': torch.zeros(3)}, '$work/g/names.pt')"; gear_set names.pt
+/usr/bin/python3 -c "import torch; torch.save({'backbone.conv.weight': torch.zeros(3), 'backbone.conv.bias': torch.zeros(3)}, '$work/g/names.pt')"; gear_set names.pt
 expect "gear for another model (names)" "$work/g/names.pt" -- run "$work/clip/video.mkv" --gears "$work/g"
 echo '{"gears": [{"name": "g", "file": "names.pt", "when": {"qp": [40]}}]}' >"$work/g/gears.json"
 expect "malformed gears.json" "$work/g/gears.json" -- run "$work/clip/video.mkv" --gears "$work/g"

@@ -14,7 +14,7 @@ static FrameFeatures with_qp(double qp, double luma = 100) {
   return f;
 }
 
-TEST_CASE("gear rules: [lo, hi) ranges, all must hold, first match wins, null is open", "[gears]") {
+TEST_CASE("gear rules: half-open ranges, all must hold, first match wins, null is open", "[gears]") {
   const GearConfig cfg = parse(R"({"gears": [
       {"name": "dark", "file": "dark.pt", "when": {"luma": [null, 40]}},
       {"name": "qp30", "file": "a.pt", "when": {"qp": [25, 35]}},

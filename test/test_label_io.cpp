@@ -2,6 +2,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "gearnn/errors.h"
+#include "gearnn/json_io.h"
 #include "gearnn/label_io.h"
 #include "test_support.h"
 

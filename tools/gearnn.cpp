@@ -9,7 +9,7 @@ extern "C" {
 }
 
 int main(int argc, char** argv) {
-  av_log_set_level(AV_LOG_ERROR);  // our own errors name the file; keep libav quiet
+  av_log_set_level(AV_LOG_FATAL);  // our own one-line errors name the file; keep libav quiet
   CLI::App app{"gearnn: semantic segmentation of video with quality-adaptive gears"};
   app.set_version_flag("--version", std::string("gearnn ") + GEARNN_VERSION);
   app.require_subcommand(1);

@@ -15,7 +15,7 @@ struct SynthOptions {
   bool progress = true;
 };
 
-// Writes OUT/video.mkv (lossless FFV1, planar RGB), OUT/labels/%06d.png
+// Writes OUT/video.mkv (lossless FFV1, 8-bit RGB), OUT/labels/%06d.png
 // (palette PNGs: ids that also look right in a viewer) and OUT/meta.json.
 void synthesize_clip(const SynthOptions& options);
 

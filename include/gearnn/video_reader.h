@@ -49,7 +49,7 @@ class VideoReader {
 };
 
 // Maps a codec's exported quantiser to the H.264 0..51 scale (see docs/formats.md).
-double h264_qp_from_mpeg_qscale(double qscale);
+double h264_qp_from_mpeg_step(double step);  // MPEG-1/2/4 export step = 2 * qscale
 double h264_qp_from_vp9_qindex(double qindex);
 
 }  // namespace gearnn
