@@ -39,8 +39,9 @@ double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std
 
 struct Work {
   DecodedFrame frame;
-  cv::Mat input;  // preprocessed for the model
-  cv::Mat ids;
+  cv::Mat input;   // preprocessed for the model
+  cv::Mat logits;  // model output {classes, h, w}
+  cv::Mat ids;     // class ids at frame size (made by the writer thread)
   int gear = -1;
   double infer_ms = 0;
 };
@@ -216,6 +217,8 @@ json run_video(const RunOptions& o) {
   std::thread write_thread([&] {
     try {
       while (auto w = segmented.pop()) {
+        // Resizing logits and argmax happen here, beside the inference thread.
+        w->ids = logits_to_ids(w->logits, w->frame.rgb.size());
         writer.write(*w);
         progress.update(writer.frames());
       }
@@ -239,7 +242,7 @@ json run_video(const RunOptions& o) {
         bank->apply(w->gear);
       }
       const auto t0 = Clock::now();
-      w->ids = model.infer(w->input, w->frame.rgb.size());
+      w->logits = model.forward(w->input);
       w->infer_ms = ms_since(t0);
       infer_total += w->infer_ms;
       estimate_total += w->frame.estimate_ms;

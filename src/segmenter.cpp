@@ -9,8 +9,6 @@
 
 namespace gearnn {
 
-namespace F = torch::nn::functional;
-
 // ---- Segmenter ---------------------------------------------------------------
 
 void set_torch_threads(int threads) {
@@ -66,25 +64,23 @@ cv::Mat Segmenter::preprocess(const cv::Mat& rgb) const {
   return chw;
 }
 
-cv::Mat Segmenter::infer(const cv::Mat& chw, cv::Size frame_size) {
+cv::Mat Segmenter::forward(const cv::Mat& chw) {
   const ModelCard& c = card();
-  torch::Tensor ids;
+  torch::Tensor logits;
   {
     c10::InferenceMode guard;
     auto x = torch::from_blob(const_cast<float*>(chw.ptr<float>()), {1, 3, c.input_height, c.input_width},
                               torch::kFloat32);
-    auto logits = impl_->model->forward(x);
-    if (logits.size(2) != frame_size.height || logits.size(3) != frame_size.width)
-      logits = F::interpolate(logits, F::InterpolateFuncOptions()
-                                          .size(std::vector<int64_t>{frame_size.height, frame_size.width})
-                                          .mode(torch::kBilinear)
-                                          .align_corners(false));
-    ids = logits.argmax(1).squeeze(0).to(torch::kUInt8).contiguous();
+    logits = impl_->model->forward(x).to(torch::kFloat32).squeeze(0).contiguous();
   }
-  cv::Mat out(frame_size, CV_8UC1);
-  std::memcpy(out.data, ids.data_ptr<uint8_t>(), out.total());
+  const int dims[3] = {static_cast<int>(logits.size(0)), static_cast<int>(logits.size(1)),
+                       static_cast<int>(logits.size(2))};
+  cv::Mat out(3, dims, CV_32F);
+  std::memcpy(out.data, logits.data_ptr<float>(), logits.numel() * sizeof(float));
   return out;
 }
+
+cv::Mat Segmenter::infer(const cv::Mat& chw, cv::Size frame_size) { return logits_to_ids(forward(chw), frame_size); }
 
 cv::Mat Segmenter::predict(const cv::Mat& rgb) { return infer(preprocess(rgb), rgb.size()); }
 

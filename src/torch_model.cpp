@@ -142,6 +142,55 @@ void TorchModel::train(bool on) {
     script_->train(on);
 }
 
+static bool is_batchnorm(const torch::jit::Module& m) {
+  const auto type_name = m.type()->name();
+  return type_name && type_name->qualifiedName().find("BatchNorm") != std::string::npos;
+}
+
+std::vector<std::string> TorchModel::batchnorm_layers() const {
+  std::vector<std::string> out;
+  if (net_) {
+    for (const auto& item : net_->named_modules("", false))
+      if (std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value())) out.push_back(item.key());
+  } else {
+    for (const auto& item : script_->named_modules())
+      if (!item.name.empty() && is_batchnorm(item.value)) out.push_back(item.name);
+  }
+  return out;
+}
+
+void TorchModel::set_bn_mode(const std::vector<std::string>& layers, bool others_train, bool cumulative) {
+  auto chosen = [&](const std::string& name) {
+    return layers.empty() || std::find(layers.begin(), layers.end(), name) != layers.end();
+  };
+  if (net_) {
+    for (const auto& item : net_->named_modules("", false)) {
+      auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value());
+      if (!bn) continue;
+      const bool on = chosen(item.key());
+      bn->train(on || others_train);
+      if (on && cumulative) {
+        if (!saved_momentum_.count(item.key())) saved_momentum_[item.key()] = bn->options.momentum();
+        bn->options.momentum(c10::nullopt);
+        bn->reset_running_stats();
+      }
+    }
+  } else {
+    for (auto item : script_->named_modules())
+      if (!item.name.empty() && is_batchnorm(item.value)) item.value.train(chosen(item.name) || others_train);
+  }
+}
+
+void TorchModel::restore_bn_momentum() {
+  if (!net_) return;
+  for (const auto& item : net_->named_modules("", false)) {
+    auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value());
+    auto it = saved_momentum_.find(item.key());
+    if (bn && it != saved_momentum_.end()) bn->options.momentum(it->second);
+  }
+  saved_momentum_.clear();
+}
+
 void TorchModel::save(const std::string& dir, const json& card_extra) const {
   std::filesystem::create_directories(dir);
   ModelCard card = card_;

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   gearnn::cli::add_data_commands(app);
   gearnn::cli::add_bench_commands(app);
   gearnn::cli::add_model_commands(app);
+  gearnn::cli::add_train_commands(app);
+  gearnn::cli::add_gear_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,6 +11,12 @@ namespace gearnn {
 
 class TorchModel;
 
+// Class ids from logits {classes, h, w}: each class's logits resized
+// bilinearly to `frame_size` (half-pixel centres, like torch's
+// align_corners=false), then argmax. Done with OpenCV, several times faster
+// here than torch's upsample kernel at video frame sizes.
+cv::Mat logits_to_ids(const cv::Mat& logits, cv::Size frame_size);
+
 void set_torch_threads(int threads);  // intra-op threads of LibTorch
 int torch_threads();
 
@@ -29,7 +35,9 @@ class Segmenter {
 
   // Resized, normalised planar input (3*H rows of W floats). Thread-safe.
   cv::Mat preprocess(const cv::Mat& rgb) const;
-  // Class ids at `frame_size` (logits resized bilinearly before argmax).
+  // Logits for one preprocessed input: a 3-d CV_32F Mat {classes, h, w}.
+  cv::Mat forward(const cv::Mat& input);
+  // Class ids at `frame_size`: forward, then logits_to_ids.
   cv::Mat infer(const cv::Mat& input, cv::Size frame_size);
   cv::Mat predict(const cv::Mat& rgb);
 

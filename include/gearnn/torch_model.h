@@ -26,6 +26,16 @@ class TorchModel {
   NamedTensors named_tensors() const;
   NamedTensors named_parameters() const;
   void train(bool on);
+
+  // Module names of the BatchNorm layers.
+  std::vector<std::string> batchnorm_layers() const;
+  // BatchNorm layers in `layers` (all when empty) run in train mode so their
+  // running statistics follow the data; with `cumulative` they restart and
+  // average over every batch seen (built-in models; TorchScript ones keep
+  // their exponential average). Other BatchNorm layers train only if
+  // `others_train`. Call after train(true/false), which resets every layer.
+  void set_bn_mode(const std::vector<std::string>& layers, bool others_train, bool cumulative);
+  void restore_bn_momentum();
   bool is_builtin() const { return card_.format == "builtin"; }
 
   // Writes the weights (builtin: a plain {name: tensor} dict; torchscript: the
@@ -35,6 +45,7 @@ class TorchModel {
  private:
   ModelCard card_;
   StreetNet net_{nullptr};
+  std::map<std::string, c10::optional<double>> saved_momentum_;
   std::shared_ptr<torch::jit::Module> script_;
 };
 
