@@ -235,7 +235,14 @@ json run_fit_gears(const FitGearsJob& job) {
     std::set<std::string> bn_layers;
     for (const auto& t : tensors)
       if (t.find("running_") != std::string::npos) bn_layers.insert(module_of(t));
-    if (!bn_layers.empty()) reestimate_bn(model, level.train, {bn_layers.begin(), bn_layers.end()});
+    if (!bn_layers.empty()) {
+      reestimate_bn(model, level.train, {bn_layers.begin(), bn_layers.end()});
+      // A layer's mean and variance are estimated together; keep only what the gear holds.
+      std::map<std::string, torch::Tensor> outside;
+      for (const auto& [tname, t] : base)
+        if (!in_gear.count(tname)) outside[tname] = t;
+      load_state(model, outside);
+    }
     // 2. Fine-tune the gear's parameters on the level; everything else frozen (BatchNorm in eval mode).
     std::vector<std::string> trainable;
     for (const auto& t : tensors)
@@ -252,6 +259,7 @@ json run_fit_gears(const FitGearsJob& job) {
       o.seed = job.seed;
       o.trainable = trainable;
       o.freeze_bn = true;
+      o.consider_initial = true;
       o.progress = job.progress;
       o.label = "fit " + name;
       tr = train_model(model, samples, level.val, o);

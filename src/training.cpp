@@ -89,6 +89,13 @@ ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int b
 }
 
 void reestimate_bn(TorchModel& model, const FrameSet& frames, const std::vector<std::string>& bn_layers, int batch) {
+  // Batch counters are bookkeeping, not weights: keep them so re-estimation
+  // changes nothing outside the running statistics.
+  const std::string counter = "num_batches_tracked";
+  std::map<std::string, torch::Tensor> counters;
+  for (auto& [name, t] : model.named_tensors())
+    if (name.size() >= counter.size() && name.compare(name.size() - counter.size(), counter.size(), counter) == 0)
+      counters[name] = t.clone();
   model.train(false);
   model.set_bn_mode(bn_layers, /*others_train=*/false, /*cumulative=*/true);
   const ModelCard& card = model.card();
@@ -110,6 +117,7 @@ void reestimate_bn(TorchModel& model, const FrameSet& frames, const std::vector<
   }
   model.restore_bn_momentum();
   model.train(false);
+  load_state(model, counters);
 }
 
 namespace {
@@ -179,6 +187,11 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
     load_state(model, load_tensor_dict(ckpt_weights));
     if (fs::exists(ckpt_best)) best = load_tensor_dict(ckpt_best);
     if (opt && fs::exists(ckpt_opt)) torch::load(*opt, ckpt_opt);
+  }
+  if (o.consider_initial && start_epoch == 0 && val.size()) {
+    result.best_val_miou = evaluate_frames(model, val).miou().value_or(0);
+    result.best_epoch = -1;  // the starting weights
+    best = clone_state(model);
   }
   const int64_t steps_per_epoch = (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
   const int64_t total_steps = steps_per_epoch * o.epochs;

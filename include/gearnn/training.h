@@ -38,6 +38,9 @@ struct TrainOptions {
   // Empty with freeze_bn=false: all layers in train mode.
   std::vector<std::string> bn_update;
   bool freeze_bn = false;
+  // Also score the weights as they are before the first epoch, so a fine-tune
+  // that only makes validation worse keeps its starting point.
+  bool consider_initial = false;
   std::string checkpoint_dir;  // checkpoint after every epoch when set
   bool resume = false;
   bool progress = true;
