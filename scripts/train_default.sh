@@ -24,8 +24,24 @@ done
 (IFS=,; echo "{\"clips\": [${clips[*]}]}") >"$work/train.json"
 echo '{"clips": ["val-101", "val-102"]}' >"$work/val.json"
 
-$gearnn train --dataset "$work/train.json" --val "$work/val.json" --out "$out" \
-  --width 384 --height 224 --widths 32,64,128,256 --head 128 --epochs "$epochs" --batch 8 --lr 0.003 --stride 2 --seed 1 \
-  --checkpoint "$work/checkpoint" --resume
+if [ ! -f "$out/model.json" ] || [ -n "${RETRAIN:-}" ]; then
+  $gearnn train --dataset "$work/train.json" --val "$work/val.json" --out "$out" \
+    --width 384 --height 224 --widths 32,64,128,256 --head 128 --epochs "$epochs" --batch 8 --lr 0.003 --stride 2 \
+    --seed 1 --checkpoint "$work/checkpoint" --resume
+  echo "train_default: base model done in $(( $(date +%s) - start )) s"
+fi
 
-echo "train_default: base model done in $(( $(date +%s) - start )) s"
+# One gear set per ladder: sensitivity, selection under 0.2% of the weights per gear, fitting.
+for ladder in qp brightness; do
+  t=$(date +%s)
+  common=(--model "$out" --dataset "$work/train.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
+          --stride 4)
+  $gearnn sensitivity "${common[@]}" --epochs 1 --out "$work/sensitivity-$ladder.json"
+  $gearnn select --scores "$work/sensitivity-$ladder.json" --budget 0.2% --out "$work/selection-$ladder.json"
+  rm -rf "$out/gears/$ladder.tmp"
+  $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$ladder.json" --epochs 4 \
+    --out "$out/gears/$ladder.tmp"
+  rm -rf "$out/gears/$ladder" && mv "$out/gears/$ladder.tmp" "$out/gears/$ladder"
+  echo "train_default: $ladder gears done in $(( $(date +%s) - t )) s"
+done
+echo "train_default: all done in $(( $(date +%s) - start )) s"

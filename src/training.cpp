@@ -64,6 +64,16 @@ void load_state(TorchModel& model, const std::map<std::string, torch::Tensor>& s
   }
 }
 
+std::vector<cv::Mat> frames_at_input_size(const FrameSet& frames, size_t start, size_t end, const ModelCard& card) {
+  std::vector<cv::Mat> out;
+  for (size_t i = start; i < end; ++i) {
+    cv::Mat r;
+    cv::resize(frames.rgb[i], r, cv::Size(card.input_width, card.input_height), 0, 0, cv::INTER_AREA);
+    out.push_back(r);
+  }
+  return out;
+}
+
 ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int batch) {
   const ModelCard& card = model.card();
   ConfusionMatrix cm(card.num_classes());
@@ -71,12 +81,7 @@ ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int b
   c10::InferenceMode guard;
   for (size_t start = 0; start < frames.size(); start += batch) {
     const size_t end = std::min(frames.size(), start + batch);
-    std::vector<cv::Mat> rgb;
-    for (size_t i = start; i < end; ++i) {
-      cv::Mat r;
-      cv::resize(frames.rgb[i], r, cv::Size(card.input_width, card.input_height), 0, 0, cv::INTER_AREA);
-      rgb.push_back(r);
-    }
+    const std::vector<cv::Mat> rgb = frames_at_input_size(frames, start, end, card);
     const cv::Mat& first = frames.labels[start];
     auto logits = resize_logits(model.forward(to_input_batch(rgb, card)), first.rows, first.cols);
     auto pred = logits.argmax(1).to(torch::kUInt8).contiguous();
@@ -107,12 +112,7 @@ void reestimate_bn(TorchModel& model, const FrameSet& frames, const std::vector<
   for (size_t pass = 0; pass < passes; ++pass)
   for (size_t start = 0; start + 1 < frames.size(); start += batch) {
     const size_t end = std::min(frames.size(), start + batch);
-    std::vector<cv::Mat> rgb;
-    for (size_t i = start; i < end; ++i) {
-      cv::Mat r;
-      cv::resize(frames.rgb[i], r, cv::Size(card.input_width, card.input_height), 0, 0, cv::INTER_AREA);
-      rgb.push_back(r);
-    }
+    const std::vector<cv::Mat> rgb = frames_at_input_size(frames, start, end, card);
     model.forward(to_input_batch(rgb, card));
   }
   model.restore_bn_momentum();

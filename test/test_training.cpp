@@ -74,6 +74,16 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
   const json scores = read_json_file(dir + "/scores.json");
   REQUIRE(scores["levels"].size() == 2);
   CHECK(std::filesystem::exists(dir + "/scores.json.txt"));
+  // The Fisher score: parameter scores and buffer scores each sum to 1.
+  must(gearnn_binary() + " sensitivity --model " + model + common + " --method fisher --out " + dir + "/fisher.json");
+  const json fisher = read_json_file(dir + "/fisher.json");
+  for (const auto& level : fisher["levels"]) {
+    double params = 0, buffers = 0;
+    for (const auto& t : fisher["tensors"])
+      (t["buffer"].get<bool>() ? buffers : params) += level["scores"][t["name"].get<std::string>()].get<double>();
+    CHECK(params == Approx(1.0));
+    CHECK(buffers == Approx(1.0));
+  }
   must(gearnn_binary() + " select --scores " + dir + "/scores.json --budget 1% --out " + dir + "/sel.json");
   const json sel = read_json_file(dir + "/sel.json");
   for (const auto& l : sel["levels"]) CHECK(l["bytes"].get<int64_t>() <= sel["budget_bytes"].get<int64_t>());

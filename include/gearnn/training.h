@@ -73,6 +73,9 @@ ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int b
 void reestimate_bn(TorchModel& model, const FrameSet& frames, const std::vector<std::string>& bn_layers,
                    int batch = 8);
 
+// Frames [start, end) resized to the model's input size.
+std::vector<cv::Mat> frames_at_input_size(const FrameSet& frames, size_t start, size_t end, const ModelCard& card);
+
 // Normalised input batch [N,3,H,W] from RGB frames already at the input size.
 torch::Tensor to_input_batch(const std::vector<cv::Mat>& rgb, const ModelCard& card);
 
