@@ -268,9 +268,12 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
                                    {"best_epoch", result.best_epoch},
                                    {"best_val_miou", result.best_val_miou}});
     }
-    if (o.progress)
-      std::fprintf(stderr, "%s epoch %d/%d: loss %.4f, val mIoU %.4f, %.0f s\n", o.label.c_str(), epoch + 1,
-                   o.epochs, steps ? loss_sum / steps : 0, val_miou, secs);
+    if (o.progress) {
+      char val_text[32] = "";
+      if (val.size()) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", val_miou);
+      std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s\n", o.label.c_str(), epoch + 1, o.epochs,
+                   steps ? loss_sum / steps : 0, val_text, secs);
+    }
   }
   if (!best.empty()) load_state(model, best);
   for (auto& [name, p] : model.named_parameters()) p.requires_grad_(false);

@@ -6,22 +6,28 @@
 
 namespace gearnn::cli {
 
+// Options every level-data command shares.
+template <typename Job>
+static void add_level_options(CLI::App* cmd, Job& j) {
+  cmd->add_option("--model", j.model_dir, "Model directory")->required();
+  cmd->add_option("--dataset", j.dataset, "Dataset file of labelled clips")->required();
+  cmd->add_option("--ladder", j.ladder, "Ladder file")->required();
+  cmd->add_option("--stride", j.stride, "Use every Nth frame");
+  cmd->add_option("--max-frames", j.max_frames_per_clip, "At most this many frames per clip");
+  cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
+  cmd->add_option("--threads", j.threads, "LibTorch threads");
+  cmd->add_option("--seed", j.seed, "Seed");
+}
+
 static void add_sensitivity(CLI::App& app) {
   auto j = std::make_shared<SensitivityJob>();
   auto quiet = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("sensitivity", "Score every tensor's sensitivity to each ladder level");
-  cmd->add_option("--model", j->model_dir, "Model directory")->required();
-  cmd->add_option("--dataset", j->dataset, "Dataset file of labelled clips")->required();
-  cmd->add_option("--ladder", j->ladder, "Ladder file")->required();
+  add_level_options(cmd, *j);
   cmd->add_option("--out", j->out, "Scores JSON (a table is written beside it as OUT.txt)")->required();
   cmd->add_option("--method", j->method, "change (brief full fine-tune, normalised change) or fisher")
       ->check(CLI::IsMember({"change", "fisher"}));
   cmd->add_option("--epochs", j->epochs, "Fine-tuning epochs per level (change)");
-  cmd->add_option("--stride", j->stride, "Use every Nth frame");
-  cmd->add_option("--max-frames", j->max_frames_per_clip, "At most this many frames per clip");
-  cmd->add_option("--cache", j->cache_dir, "Where distorted renderings are cached");
-  cmd->add_option("--threads", j->threads, "LibTorch threads");
-  cmd->add_option("--seed", j->seed, "Seed");
   cmd->add_flag("--quiet", *quiet, "No progress output");
   cmd->callback([j, quiet] {
     j->progress = !*quiet;
@@ -45,10 +51,8 @@ static void add_fit(CLI::App& app) {
   auto j = std::make_shared<FitGearsJob>();
   auto quiet = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("fit-gears", "Fine-tune each level's gear and write a gear set");
-  cmd->add_option("--model", j->model_dir, "Model directory")->required();
-  cmd->add_option("--dataset", j->dataset, "Training dataset")->required();
+  add_level_options(cmd, *j);
   cmd->add_option("--val", j->val_dataset, "Validation dataset (best epoch kept, mIoU recorded)");
-  cmd->add_option("--ladder", j->ladder, "Ladder file")->required();
   cmd->add_option("--selection", j->selection, "Selection from `gearnn select` (kind gears)");
   cmd->add_option("--kind", j->kind,
                   "gears | bn (BatchNorm statistics re-estimated per level) | full (every tensor: one model per level)")
@@ -57,11 +61,6 @@ static void add_fit(CLI::App& app) {
   cmd->add_option("--epochs", j->epochs, "Fine-tuning epochs per level");
   cmd->add_option("--batch", j->batch, "Batch size");
   cmd->add_option("--lr", j->lr, "Peak learning rate");
-  cmd->add_option("--stride", j->stride, "Use every Nth frame");
-  cmd->add_option("--max-frames", j->max_frames_per_clip, "At most this many frames per clip");
-  cmd->add_option("--cache", j->cache_dir, "Where distorted renderings are cached");
-  cmd->add_option("--threads", j->threads, "LibTorch threads");
-  cmd->add_option("--seed", j->seed, "Seed");
   cmd->add_flag("--quiet", *quiet, "No progress output");
   cmd->callback([j, quiet] {
     j->progress = !*quiet;
