@@ -142,3 +142,14 @@ TEST_CASE("gearnn run: a TorchScript model made by the test suite, with gears an
   REQUIRE(ev.exit_code == 0);
   CHECK(read_json_file(dir + "/eval.json")["confusion_matrix"] == m["confusion_matrix"]);
 }
+
+TEST_CASE("the shipped model reaches a floor mIoU on a clean held-out clip", "[model][shipped][torch]") {
+  // Seed 1005 is never used in training (train_default.sh uses 1..8 and 101..102).
+  const std::string clip = synth_clip(20, 640, 360, 1005);
+  const std::string dir = scratch_dir("shipped");
+  must(gearnn_binary() + " run " + clip + "/video.mkv --model " + source_dir() + "/data/models/street --gt " + clip +
+       "/labels --out " + dir + " --quiet --masks none");
+  const double miou = read_json_file(dir + "/report.json")["metrics"]["miou"].get<double>();
+  INFO("mIoU " << miou);
+  CHECK(miou >= 0.65);  // measured 0.784 when the model was trained
+}
