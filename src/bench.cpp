@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "gearnn/errors.h"
+#include "gearnn/gear_bank.h"
 #include "gearnn/segmenter.h"
 #include "gearnn/torch_model.h"
 #include "gearnn/video_reader.h"
@@ -85,6 +86,30 @@ json bench_decode(const std::string& input, int decode_threads, int max_frames) 
   }
   out["decoder_threads"] = decode_threads;
   return out;
+}
+
+json bench_switch(const std::string& model_dir, const std::string& gears_dir, int rounds) {
+  Segmenter model(model_dir);
+  const GearConfig cfg = load_gear_config(gears_dir);
+  GearBank bank(cfg, model);
+  const int n = static_cast<int>(cfg.gears.size());
+  if (n == 0) fail(gears_dir, "gear set has no gears");
+  auto t0 = Clock::now();
+  int64_t switches = 0;
+  for (int r = 0; r < rounds; ++r)
+    for (int g = -1; g < n; ++g, ++switches) bank.apply(g);
+  const double switch_ms = 1000 * seconds_since(t0) / switches;
+  t0 = Clock::now();
+  for (int r = 0; r < std::max(1, rounds / 10); ++r) Segmenter reloaded(model_dir);
+  const double reload_ms = 1000 * seconds_since(t0) / std::max(1, rounds / 10);
+  return {{"gears", n},
+          {"switches", switches},
+          {"switch_ms", switch_ms},
+          {"reload_model_ms", reload_ms},
+          {"reload_over_switch", reload_ms / switch_ms},
+          {"model_bytes", model.weight_bytes()},
+          {"gear_bytes", bank.gear_bytes()},
+          {"base_backup_bytes", bank.backup_bytes()}};
 }
 
 }  // namespace gearnn

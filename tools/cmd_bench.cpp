@@ -33,6 +33,17 @@ void add_bench_commands(CLI::App& app) {
   dec->add_option("--decode-threads", d->threads, "Decoder threads")->check(CLI::Range(1, 64));
   dec->add_option("--frames", d->frames, "Stop after this many frames");
   dec->callback([d] { std::cout << bench_decode(d->input, d->threads, d->frames).dump(2) << "\n"; });
+
+  struct SwitchArgs {
+    std::string model, gears;
+    int rounds = 100;
+  };
+  auto s = std::make_shared<SwitchArgs>();
+  CLI::App* sw = bench->add_subcommand("switch", "Gear switch time against reloading the model");
+  sw->add_option("--model", s->model, "Model directory")->required();
+  sw->add_option("--gears", s->gears, "Gear set directory")->required();
+  sw->add_option("--rounds", s->rounds, "Cycles through every gear")->check(CLI::Range(1, 100000));
+  sw->callback([s] { std::cout << bench_switch(s->model, s->gears, s->rounds).dump(2) << "\n"; });
 }
 
 }  // namespace gearnn::cli

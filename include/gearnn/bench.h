@@ -16,4 +16,8 @@ json bench_forward(const std::string& model_dir, const std::string& input, int f
 // quality features, over the whole input.
 json bench_decode(const std::string& input, int decode_threads, int max_frames);
 
+// Gear switching against reloading a whole model: mean time of GearBank::apply
+// cycling through every gear, and of loading the model directory afresh.
+json bench_switch(const std::string& model_dir, const std::string& gears_dir, int rounds);
+
 }  // namespace gearnn
