@@ -43,7 +43,16 @@ for ladder in qp brightness; do
   done
 done
 
-# Every level of every ladder, every method.
+# Dynamic clips: 12 s each, QP (adaptive bitrate) or QP and brightness (tunnel) changing every 3 s.
+for seed in 1011 1012; do
+  [ -f "$work/dyn-$seed/meta.json" ] || $gearnn synth --quiet --out "$work/dyn-$seed" --frames 120 --seed "$seed"
+  for sched in abr tunnel; do
+    [ -f "$work/dyn-$seed-$sched.mp4" ] || $gearnn distort --quiet "$work/dyn-$seed/video.mkv" \
+      --out "$work/dyn-$seed-$sched.mp4" --schedule "configs/schedules/dynamic-$sched.json"
+  done
+done
+
+# Every level of every ladder, every method; then the dynamic clips.
 $py - "$gearnn" "$model" "$work" <<'PY'
 import json, os, subprocess, sys
 gearnn, model, work = sys.argv[1:4]
@@ -93,4 +102,59 @@ print("\nmean over levels: " + " ".join(f"{n} {sum(r[n] for r in results.values(
 gain_full = sum(r["full"] - r["clean"] for r in results.values())
 gain_gears = sum(r["gears"] - r["clean"] for r in results.values())
 print(f"gears recover {100 * gain_gears / gain_full:.1f}% of the mIoU one-model-per-level wins over clean-only (target >= 90%)")
+
+# Combined gear sets for clips whose QP and brightness both change: brightness
+# gears other than the neutral level first (switched by luma), then QP gears.
+def combined(kind_dirs, out):
+    b = json.load(open(f"{kind_dirs['brightness']}/gears.json"))
+    q = json.load(open(f"{kind_dirs['qp']}/gears.json"))
+    gears = []
+    for g in b["gears"]:
+        if g["name"] == "b1.00": continue
+        lo, hi = g["when"]["luma"]
+        gears.append({"name": g["name"], "file": os.path.relpath(f"{kind_dirs['brightness']}/{g['file']}", out),
+                      "when": {"luma": [lo, hi]}})
+    # The neutral level's luma range is where QP gears apply.
+    neutral = next(g for g in b["gears"] if g["name"] == "b1.00")["when"]["luma"]
+    for g in q["gears"]:
+        gears.append({"name": g["name"], "file": os.path.relpath(f"{kind_dirs['qp']}/{g['file']}", out),
+                      "when": {"qp": g["when"]["qp"], "luma": neutral}})
+    os.makedirs(out, exist_ok=True)
+    json.dump({"base_model_hash": q["base_model_hash"], "gears": gears}, open(f"{out}/gears.json", "w"), indent=1)
+    return out
+sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
+        "gears": combined({"qp": f"{model}/gears/qp", "brightness": f"{model}/gears/brightness"}, f"{work}/combined-gears"),
+        "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full")}
+dyn = {"clean": (model, None), "augment": (f"{work}/models/augment", None), "stability": (f"{work}/models/stability", None),
+       "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"])}
+qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
+b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
+def true_level(s):
+    if abs(s["brightness"] - 1.0) > 1e-9:
+        return min(b_levels, key=lambda l: abs(l["brightness"] - s["brightness"]))["name"]
+    return min(qp_levels, key=lambda l: abs(l["qp"] - s["qp"]))["name"]
+print()
+memory = {}
+for sched in ("abr", "tunnel"):
+    row = {}
+    match = total = 0
+    for name, (m, g) in dyn.items():
+        reports = []
+        for seed in (1011, 1012):
+            out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
+            reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
+            if name == "gears":
+                truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
+                for line, t in zip(open(f"{out}/frames.jsonl"), truth):
+                    total += 1
+                    match += json.loads(line)["gear"] == true_level(t)
+        row[name] = summed_miou(reports)
+        r = reports[0]
+        memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
+    print(f"dynamic {sched:7s} " + " ".join(f"{k} {v:.4f}" for k, v in row.items()))
+    print(f"dynamic {sched:7s} selected gear = true level on {100 * match / total:.1f}% of {total} frames (target >= 95%)")
+base = memory["clean"]
+print("\nweights resident (bytes, and over the clean model): " +
+      ", ".join(f"{k} {v} (+{100 * (v - base) / base:.2f}%)" for k, v in memory.items()))
 PY
+$gearnn bench switch --model "$model" --gears "$model/gears/qp" --rounds 100
