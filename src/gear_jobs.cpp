@@ -264,7 +264,13 @@ json run_fit_gears(const FitGearsJob& job) {
       o.label = "fit " + name;
       tr = train_model(model, samples, level.val, o);
     }
-    const double gear_miou = level.val.size() ? evaluate_frames(model, level.val).miou().value_or(0) : -1;
+    double gear_miou = level.val.size() ? evaluate_frames(model, level.val).miou().value_or(0) : -1;
+    // The untouched base is a candidate too: a gear never makes validation worse.
+    const bool kept_base = level.val.size() && gear_miou < base_miou;
+    if (kept_base) {
+      load_state(model, base);
+      gear_miou = base_miou;
+    }
     // 3. Collect the gear; check nothing outside it moved.
     std::map<std::string, torch::Tensor> gear;
     for (auto& [tname, t] : model.named_tensors()) {
@@ -292,6 +298,7 @@ json run_fit_gears(const FitGearsJob& job) {
                        {"base_val_miou", base_miou},
                        {"val_miou", gear_miou},
                        {"best_epoch", tr.best_epoch},
+                       {"kept_base", kept_base},
                        {"history", hist},
                        {"measured_median", median(values)}}});
     if (job.progress)

@@ -97,6 +97,7 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
   CHECK(gears["gears"][0]["when"]["qp"][1].get<double>() == Approx(34).margin(1));
   for (size_t i = 0; i < 2; ++i) {
     const json& g = gears["gears"][i];
+    CHECK(g["val_miou"].get<double>() >= g["base_val_miou"].get<double>());
     std::set<std::string> want;
     for (const auto& l : sel["levels"])
       if (l["name"] == g["name"]) want = l["tensors"].get<std::set<std::string>>();
