@@ -21,13 +21,6 @@ static void use_threads(int threads) {
   set_torch_threads(threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
-static std::string model_hash(const ModelCard& card) {
-  Sha256 h;
-  h.update(sha256_file(card.card_path()));
-  h.update(sha256_file(card.weights_path()));
-  return h.hex();
-}
-
 // ---- sensitivity --------------------------------------------------------------
 
 json run_sensitivity(const SensitivityJob& job) {

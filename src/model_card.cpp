@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "gearnn/errors.h"
+#include "gearnn/hashing.h"
 
 namespace gearnn {
 
@@ -67,5 +68,12 @@ json ModelCard::to_json() const {
 }
 
 void save_model_card(const ModelCard& card) { write_json_file(card.card_path(), card.to_json()); }
+
+std::string model_hash(const ModelCard& card) {
+  Sha256 h;
+  h.update(sha256_file(card.card_path()));
+  h.update(sha256_file(card.weights_path()));
+  return h.hex();
+}
 
 }  // namespace gearnn

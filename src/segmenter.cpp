@@ -27,10 +27,7 @@ struct Segmenter::Impl {
 Segmenter::Segmenter(const std::string& model_dir) : impl_(new Impl) {
   ModelCard card = load_model_card(model_dir);
   impl_->model = std::make_unique<TorchModel>(card);
-  Sha256 h;
-  h.update(sha256_file(card.card_path()));
-  h.update(sha256_file(card.weights_path()));
-  impl_->hash = h.hex();
+  impl_->hash = model_hash(card);
 }
 
 Segmenter::~Segmenter() = default;

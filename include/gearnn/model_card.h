@@ -31,4 +31,8 @@ struct ModelCard {
 ModelCard load_model_card(const std::string& dir);
 void save_model_card(const ModelCard& card);
 
+// Identity of a model directory: SHA-256 over the SHA-256 of model.json and of
+// the weights file. Reports carry it; gear sets name it as base_model_hash.
+std::string model_hash(const ModelCard& card);
+
 }  // namespace gearnn
