@@ -283,6 +283,8 @@ json run_video(const RunOptions& o) {
                        {"backup_bytes", bank->backup_bytes()}};
   else
     report["gears"] = nullptr;
+  report["gt"] = o.gt_dir.empty() ? json(nullptr) : json({{"dir", o.gt_dir}});
+  if (!o.tag.is_null()) report["tag"] = o.tag;
   report["threads"] = {{"torch_intra_op", torch_n}, {"decoder", o.decode_threads}, {"pipeline", 3}};
   report["options"] = {{"hold", o.hold}, {"masks", o.masks}, {"max_frames", o.max_frames},
                        {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};

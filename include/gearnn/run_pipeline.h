@@ -22,6 +22,7 @@ struct RunOptions {
   int64_t max_frames = -1;    // stop after this many frames
   int queue_size = 4;
   bool progress = true;       // drawn only if stderr is a terminal
+  json tag;                   // copied into the report as "tag" (batch keys); null = none
 };
 
 // Runs the pipeline and returns the report (also written to OUT/report.json).
