@@ -18,7 +18,7 @@ gearnn=build/gearnn
 model=data/models/street
 train=build/train-default
 work=${1:-build/bench-gears}
-epochs=${EPOCHS:-4}
+epochs=${EPOCHS:-8}   # as for the shipped gears (scripts/train_default.sh)
 mkdir -p "$work"
 py=/usr/bin/python3
 
@@ -38,7 +38,7 @@ for ladder in qp brightness; do
   for kind in bn full; do
     [ -f "$work/gears-$kind-$ladder/gears.json" ] ||
       $gearnn fit-gears --kind "$kind" --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
-        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 --epochs "$epochs" \
+        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 --epochs "$epochs" --lr 0.003 \
         --out "$work/gears-$kind-$ladder"
   done
 done
