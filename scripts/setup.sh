@@ -9,6 +9,7 @@ packages=(
   libtorch-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libopencv-dev libcli11-dev nlohmann-json3-dev catch2 libpng-dev
   python3-torch python3-torchvision  # tests script TorchScript models with Debian's torch
+  slurm-wlm munge parallel  # scripts/test_slurm.sh: a throwaway Slurm cluster, the GNU parallel recipe
 )
 missing=()
 for p in "${packages[@]}"; do
