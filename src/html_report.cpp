@@ -180,9 +180,6 @@ Frames read_frames(const std::string& dir) {
   return f;
 }
 
-bool any_value(const std::vector<FrameRow>& rows, Opt FrameRow::*field) {
-  return std::any_of(rows.begin(), rows.end(), [&](const FrameRow& r) { return (r.*field).has_value(); });
-}
 Opt mean_of(const std::vector<FrameRow>& rows, Opt FrameRow::*field) {
   double s = 0;
   int64_t n = 0;
