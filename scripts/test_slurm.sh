@@ -10,7 +10,7 @@
 #   6. checks: the merged confusion matrices and metrics are identical, every id
 #      ran in exactly one shard, the bad item is a recorded failure and only its
 #      shard's task failed; a resubmission with another N skips every complete item,
-#   7. runs scripts/parallel/run_hosts.sh -S 2/: (GNU parallel, this machine)
+#   7. runs scripts/parallel/run_hosts.sh -S : -j 2 (GNU parallel, this machine)
 #      and checks its merged report the same way.
 # Every daemon is stopped on exit, also on failure or Ctrl-C.
 #
@@ -288,11 +288,11 @@ check "$T/local.json" "$T/slurm-out/merged.json" 2 "$T"/slurm-out/slurm/array-"$
   || die "merged report after resubmission differs"
 say "resubmission with 2 shards skipped the 4 complete items, retried the bad one ($(( $(date +%s) - t0 )) s)"
 
-# --- 7. GNU parallel recipe, on this machine (-S 2/: = two jobs at a time here) -----------
+# --- 7. GNU parallel recipe, on this machine (-S :), two shards at a time ------------------
 t0=$(date +%s)
 set +e
 GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears \
-  timeout 600 "$repo/scripts/parallel/run_hosts.sh" -S 2/: "$d/manifest.jsonl" "$T/parallel-out" 3 -- --masks none --threads 1 \
+  timeout 600 "$repo/scripts/parallel/run_hosts.sh" -S : -j 2 "$d/manifest.jsonl" "$T/parallel-out" 3 -- --masks none --threads 1 \
   > "$T/log/parallel.log" 2>&1
 status=$?
 set -e

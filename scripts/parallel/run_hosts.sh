@@ -4,14 +4,16 @@
 # system with working flock, e.g. NFSv4: binary, model, manifest, videos, OUT)
 # and accept ssh logins without a password.
 #
-#   scripts/parallel/run_hosts.sh (--hosts FILE | -S LOGINS) MANIFEST OUT [N] [-- gearnn batch option...]
+#   scripts/parallel/run_hosts.sh (--hosts FILE | -S LOGINS) [-j J] MANIFEST OUT [N] [-- gearnn batch option...]
 #
 # --hosts FILE   GNU parallel --sshloginfile: one ssh login per line ("host",
 #                "user@host", ":" for this machine; see man parallel)
 # -S LOGINS      the same as a comma-separated list; "-S :" runs everything here
+# -j J           shards at once per login (parallel's -j; default 1). "-j 100%"
+#                takes the count from "K/host" prefixes in the logins (a login
+#                without one then gets its number of CPUs: give every login one).
 # N              shards (default: the number of logins). Shard I runs as
-#                `gearnn batch MANIFEST --shard I/N --out OUT`, one at a time per
-#                login ("2/host" in the file: two at a time); the N shards cover
+#                `gearnn batch MANIFEST --shard I/N --out OUT`; the N shards cover
 #                the manifest exactly once. Items land in OUT/<id>/, failures in
 #                OUT/failures.jsonl.
 # Then `gearnn merge OUT` writes OUT/merged.json (scripts/slurm/gearnn-merge.sbatch,
@@ -24,11 +26,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
-  echo "usage: $0 (--hosts FILE | -S LOGINS) MANIFEST OUT [N] [-- gearnn batch option...]" >&2
+  echo "usage: $0 (--hosts FILE | -S LOGINS) [-j J] MANIFEST OUT [N] [-- gearnn batch option...]" >&2
   exit 2
 }
 logins=()
 hosts_count=0
+per_login=1
 while [ $# -gt 0 ]; do
   case $1 in
     --hosts) [ $# -ge 2 ] || usage
@@ -39,6 +42,9 @@ while [ $# -gt 0 ]; do
     -S)      [ $# -ge 2 ] || usage
              logins+=(-S "$2")
              hosts_count=$((hosts_count + $(tr ',' '\n' <<< "$2" | grep -c .)))
+             shift 2 ;;
+    -j)      [ $# -ge 2 ] || usage
+             per_login=$2
              shift 2 ;;
     -h|--help) usage ;;
     *) break ;;
@@ -74,7 +80,7 @@ cmd+=("$@")
 
 echo "run_hosts: $shards shards on $hosts_count login(s) -> $out" >&2
 status=0
-parallel --will-cite -q "${logins[@]}" -j1 --halt never --tag --line-buffer \
+parallel --will-cite -q "${logins[@]}" -j "$per_login" --halt never --tag --line-buffer \
   --joblog "$out/parallel-joblog.tsv" \
   "${cmd[@]}" ::: $(seq 0 $((shards - 1))) || status=$?
 [ "$status" -eq 0 ] || echo "run_hosts: $status shard(s) exited non-zero (see $out/failures.jsonl, $out/parallel-joblog.tsv)" >&2
