@@ -1,5 +1,7 @@
 #include "gearnn/hashing.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -43,6 +45,21 @@ std::string sha256_file(const std::string& path) {
 std::string sha256_string(const std::string& text) {
   Sha256 h;
   h.update(text);
+  return h.hex();
+}
+
+std::string sha256_directory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) fail(dir, "directory not found");
+  std::vector<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), dir).generic_string());
+  std::sort(names.begin(), names.end());
+  Sha256 h;
+  for (const auto& name : names) {
+    h.update(name);
+    h.update("\n" + sha256_file(dir + "/" + name) + "\n");
+  }
   return h.hex();
 }
 

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   gearnn::cli::add_model_commands(app);
   gearnn::cli::add_train_commands(app);
   gearnn::cli::add_gear_commands(app);
+  gearnn::cli::add_batch_commands(app);
+  gearnn::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

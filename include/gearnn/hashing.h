@@ -22,5 +22,8 @@ class Sha256 {
 
 std::string sha256_file(const std::string& path);
 std::string sha256_string(const std::string& text);
+// SHA-256 over the sorted relative names and contents of every regular file
+// under `dir` (recursively): the identity of a label or gear directory.
+std::string sha256_directory(const std::string& dir);
 
 }  // namespace gearnn

@@ -1,0 +1,84 @@
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "gearnn/batch.h"
+#include "gearnn/errors.h"
+#include "gearnn/merge_reports.h"
+
+namespace gearnn::cli {
+
+namespace {
+
+std::string this_executable() {
+  char buf[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) fail("/proc/self/exe", "cannot find the gearnn binary");
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+void add_batch(CLI::App& app) {
+  auto o = std::make_shared<BatchOptions>();
+  auto shard = std::make_shared<std::string>("0/1");
+  auto quiet = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("batch", "Run every item of a JSON Lines manifest into OUT/<id>/ (resumable, shardable)");
+  cmd->add_option("manifest", o->manifest, "JSON Lines: {\"id\", \"input\", \"gt\"?, \"model\"?, \"gears\"?} per line")
+      ->required();
+  cmd->add_option("--out", o->out_dir, "Output directory")->required();
+  cmd->add_option("--model", o->model, "Model directory for items that name none");
+  cmd->add_option("--gears", o->gears, "Gear set directory for items that name none");
+  cmd->add_option("--masks", o->masks, "Masks to write: none, ids, color")->check(CLI::IsMember({"none", "ids", "color"}));
+  cmd->add_option("--hold", o->hold, "Frames a new gear must match before switching")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--jobs", o->jobs, "Items run at once")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", o->threads, "LibTorch threads per item (default: usable cores / jobs)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--shard", *shard, "Take slice I of N (0 <= I < N, by a hash of the id)");
+  cmd->add_flag("--quiet", *quiet, "No progress output");
+  cmd->callback([o, shard, quiet] {
+    o->shard = Shard::parse(*shard);
+    o->progress = !*quiet;
+    o->gearnn_exe = this_executable();
+    const BatchSummary s = run_batch(*o);
+    if (!*quiet)
+      std::fprintf(stderr,
+                   "batch: shard %d/%d, %d items: %d done, %d skipped (already complete), %d failed; "
+                   "%lld frames in %.1f s; %s%s\n",
+                   o->shard.index, o->shard.count, s.items, s.done, s.skipped, s.failed,
+                   static_cast<long long>(s.frames), s.seconds, s.thread_plan.c_str(),
+                   s.failed ? ("; failures in " + o->out_dir + "/failures.jsonl").c_str() : "");
+    if (s.failed) throw CLI::RuntimeError(1);  // the failures are recorded; no extra error line
+  });
+}
+
+void add_merge(CLI::App& app) {
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("merge", "Combine run reports (batch dirs, shards, run dirs) into one");
+  cmd->add_option("dirs", *dirs, "Batch or run directories")->required();
+  cmd->add_option("--out", *out, "Merged report (JSON)")->required();
+  cmd->add_flag("--quiet", *quiet, "No summary line");
+  cmd->callback([dirs, out, quiet] {
+    const json merged = merge_reports(*dirs);
+    write_json_file(*out, merged);
+    if (*quiet) return;
+    std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(),
+                 merged["failures"].size(), static_cast<long long>(merged["frames"].get<int64_t>()));
+    if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
+      std::fprintf(stderr, ": mIoU %.4f (summed confusion matrix), mean item mIoU %.4f",
+                   merged["metrics"]["miou"].get<double>(), merged["metrics"]["mean_item_miou"].get<double>());
+    std::fprintf(stderr, " -> %s\n", out->c_str());
+  });
+}
+
+}  // namespace
+
+void add_batch_commands(CLI::App& app) {
+  add_batch(app);
+  add_merge(app);
+}
+
+}  // namespace gearnn::cli
