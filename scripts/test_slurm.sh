@@ -53,7 +53,18 @@ chmod 755 "$T"   # munged insists that every directory above its socket is searc
 mkdir -p "$T/munge-run" "$T/munge-key" "$T/state" "$T/spool" "$T/log" "$T/data"
 chmod 700 "$T/munge-key"
 chmod 755 "$T/munge-run"
-munged_pid= ctld_pid= slurmd_pid=
+munged_pid= ctld_pid= slurmd_pid= step_pid=
+
+# Runs a long step in the background and waits for it, so that a TERM or INT
+# reaches the cleanup at once instead of after the step. Exit status: the step's.
+step() {
+  "$@" &
+  step_pid=$!
+  local status=0
+  wait "$step_pid" || status=$?
+  step_pid=
+  return "$status"
+}
 export SLURM_CONF=$T/slurm.conf
 
 stop_pid() {  # PID NAME: SIGTERM, up to 10 s, then SIGKILL; reaps it
@@ -72,6 +83,7 @@ cleanup() {
   local status=$?
   set +e
   trap - EXIT INT TERM
+  stop_pid "$step_pid" "step"
   if [ -n "$ctld_pid" ] && kill -0 "$ctld_pid" 2>/dev/null; then
     local jobs
     jobs=$(squeue -h -o %A 2>/dev/null | sort -u)
@@ -198,11 +210,11 @@ good_ids="a-lossless a-qp30 b-lossless b-qp42"
 
 # --- 4. Slurm: array of 3 shards + dependent merge ---------------------------------
 t0=$(date +%s)
-set +e
-ids=$(GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears GEARNN_CPUS=1 \
-      timeout 600 "$repo/scripts/slurm/submit.sh" --wait "$d/manifest.jsonl" "$T/slurm-out" 3 -- --masks none)
-status=$?
-set -e
+status=0
+GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears GEARNN_CPUS=1 \
+  step timeout 600 "$repo/scripts/slurm/submit.sh" --wait "$d/manifest.jsonl" "$T/slurm-out" 3 -- --masks none \
+  > "$T/submit-ids.txt" || status=$?
+ids=$(cat "$T/submit-ids.txt")
 say "slurm: $ids, merge exit $status, $(( $(date +%s) - t0 )) s"
 [ "$status" -eq 0 ] || die "merge job failed (exit $status)"
 [[ "$ids" =~ ^array=([0-9]+)\ merge=([0-9]+)$ ]] || die "submit.sh printed '$ids'"
@@ -212,12 +224,9 @@ scontrol show job -o "$array_id" > "$T/array-jobs.txt" || die "scontrol show job
 
 # --- 5. the same manifest, one local unsharded batch ---------------------------------
 t0=$(date +%s)
-set +e
-timeout 600 "$gearnn" batch "$d/manifest.jsonl" --out "$T/local" --model "$model" --gears "$gears" --masks none \
-  --jobs 2 --threads 1 \
-  2> "$T/log/local-batch.log"
-status=$?
-set -e
+status=0
+step timeout 600 "$gearnn" batch "$d/manifest.jsonl" --out "$T/local" --model "$model" --gears "$gears" \
+  --masks none --jobs 2 --threads 1 2> "$T/log/local-batch.log" || status=$?
 [ "$status" -eq 1 ] || die "local batch exited $status, expected 1 (one bad item)"
 "$gearnn" merge "$T/local" --out "$T/local.json"
 say "local: batch + merge in $(( $(date +%s) - t0 )) s"
@@ -277,9 +286,10 @@ say "array task exit codes: 1 for shard $bad_shard (the bad item), 0 for the oth
 
 # Resume with another shard count: complete items are skipped, the bad one is retried.
 t0=$(date +%s)
-ids=$(GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears GEARNN_CPUS=1 \
-      timeout 600 "$repo/scripts/slurm/submit.sh" --wait "$d/manifest.jsonl" "$T/slurm-out" 2 -- --masks none) \
-  || die "resubmission: merge failed"
+GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears GEARNN_CPUS=1 \
+  step timeout 600 "$repo/scripts/slurm/submit.sh" --wait "$d/manifest.jsonl" "$T/slurm-out" 2 -- --masks none \
+  > "$T/submit-ids.txt" || die "resubmission: merge failed"
+ids=$(cat "$T/submit-ids.txt")
 [[ "$ids" =~ ^array=([0-9]+)\ merge=([0-9]+)$ ]] || die "submit.sh printed '$ids'"
 skipped=$(cat "$T"/slurm-out/slurm/array-"${BASH_REMATCH[1]}"_*.out | grep -oE '\[[a-z0-9-]+: skipped' | sort | tr '\n' ' ')
 [ "$skipped" = "[a-lossless: skipped [a-qp30: skipped [b-lossless: skipped [b-qp42: skipped " ] \
@@ -290,12 +300,10 @@ say "resubmission with 2 shards skipped the 4 complete items, retried the bad on
 
 # --- 7. GNU parallel recipe, on this machine (-S :), two shards at a time ------------------
 t0=$(date +%s)
-set +e
+status=0
 GEARNN=$gearnn GEARNN_MODEL=$model GEARNN_GEARS=$gears \
-  timeout 600 "$repo/scripts/parallel/run_hosts.sh" -S : -j 2 "$d/manifest.jsonl" "$T/parallel-out" 3 -- --masks none --threads 1 \
-  > "$T/log/parallel.log" 2>&1
-status=$?
-set -e
+  step timeout 600 "$repo/scripts/parallel/run_hosts.sh" -S : -j 2 "$d/manifest.jsonl" "$T/parallel-out" 3 \
+  -- --masks none --threads 1 > "$T/log/parallel.log" 2>&1 || status=$?
 [ "$status" -eq 1 ] || { cat "$T/log/parallel.log" >&2; die "run_hosts.sh exited $status, expected 1 (one shard fails)"; }
 [ -f "$T/parallel-out/merged.json" ] || die "run_hosts.sh wrote no merged report"
 # Split parallel's tagged output ("I<TAB>line") into one log per shard for the check.
