@@ -10,6 +10,7 @@ packages=(
   libopencv-dev libcli11-dev nlohmann-json3-dev catch2 libpng-dev
   python3-torch python3-torchvision  # tests script TorchScript models with Debian's torch
   slurm-wlm munge parallel  # scripts/test_slurm.sh: a throwaway Slurm cluster, the GNU parallel recipe
+  chromium  # tests render the HTML report headless
 )
 missing=()
 for p in "${packages[@]}"; do
