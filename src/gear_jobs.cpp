@@ -223,6 +223,21 @@ json run_fit_gears(const FitGearsJob& job) {
         if (job.kind == "full" || (c.is_buffer && c.name.find("running_") != std::string::npos)) tensors.push_back(c.name);
     }
     std::set<std::string> in_gear(tensors.begin(), tensors.end());
+    // A level finished by an earlier, interrupted run with the same settings is reused.
+    const json fingerprint = {{"model", model_hash(model.card())}, {"kind", job.kind}, {"tensors", tensors},
+                              {"settings", level.level.settings}, {"epochs", job.epochs}, {"batch", job.batch},
+                              {"lr", job.lr}, {"seed", job.seed}, {"stride", job.stride},
+                              {"max_frames", job.max_frames_per_clip}, {"dataset", job.dataset},
+                              {"val", job.val_dataset}};
+    const std::string done_path = job.out_dir + "/." + name + ".done.json";
+    if (fs::exists(done_path) && fs::exists(job.out_dir + "/" + name + ".pt")) {
+      const json done = read_json_file(done_path);
+      if (done.value("fingerprint", json()) == fingerprint) {
+        fitted.push_back({name, name + ".pt", done["median"].get<double>(), done["record"]});
+        if (job.progress) std::fprintf(stderr, "gear %s: reused from an earlier run (%s)\n", name.c_str(), done_path.c_str());
+        continue;
+      }
+    }
     const double base_miou = level.val.size() ? evaluate_frames(model, level.val).miou().value_or(0) : -1;
     // 1. BatchNorm layers whose running statistics the gear holds: estimate them on the level.
     std::set<std::string> bn_layers;
@@ -294,6 +309,8 @@ json run_fit_gears(const FitGearsJob& job) {
                        {"kept_base", kept_base},
                        {"history", hist},
                        {"measured_median", median(values)}}});
+    write_json_file(done_path, {{"fingerprint", fingerprint}, {"median", fitted.back().median_feature},
+                                {"record", fitted.back().record}});
     if (job.progress)
       std::fprintf(stderr, "gear %s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f\n", name.c_str(),
                    tensors.size(), static_cast<long long>(bytes), base_miou, gear_miou, ladder.feature.c_str(),

@@ -115,4 +115,17 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
   CHECK(report["gear_usage"]["q22"] == 6);
   CHECK(report["gear_usage"]["q46"] == 6);
   CHECK(report["gear_switches"] == 1);
+  // An interrupted or repeated fit reuses levels already fitted with the same settings.
+  const std::string first_gear = sha256_file(dir + "/gears/" + gears["gears"][0]["file"].get<std::string>());
+  std::filesystem::remove(dir + "/gears/gears.json");
+  const auto again = run_command(gearnn_binary() + " fit-gears --model " + model + common + " --val " + dir +
+                                 "/data.json --selection " + dir + "/sel.json --epochs 2 --out " + dir + "/gears");
+  CHECK(again.exit_code == 0);
+  CHECK(read_json_file(dir + "/gears/gears.json") == gears);
+  CHECK(sha256_file(dir + "/gears/" + gears["gears"][0]["file"].get<std::string>()) == first_gear);
+  // Other settings fit again (the run is --quiet, so compare what it wrote).
+  must(gearnn_binary() + " fit-gears --model " + model + common + " --val " + dir + "/data.json --selection " + dir +
+       "/sel.json --epochs 1 --out " + dir + "/gears");
+  CHECK(read_json_file(dir + "/gears/gears.json")["gears"][0]["history"].size() !=
+        gears["gears"][0]["history"].size());
 }
