@@ -79,13 +79,13 @@ json merge_reports(const std::vector<std::string>& paths) {
     const bool complete = r.value("complete", false);
     if (!complete) {
       failures.push_back({{"id", id}, {"input", r.contains("input") ? r["input"].value("path", "") : ""},
-                          {"error", r.value("error", "incomplete run")}, {"dir", f.dir}});
+                          {"error", r.value("error", "incomplete run")}, {"dir", fs::absolute(f.dir).lexically_normal().string()}});
       failure_records.erase(id);
       continue;
     }
     failure_records.erase(id);  // a later success supersedes an old failure record
     json item = {{"id", id},
-                 {"dir", f.dir},
+                 {"dir", fs::absolute(f.dir).lexically_normal().string()},  // readable from any cwd
                  {"input", r.contains("input") ? r["input"].value("path", "") : ""},
                  {"complete", true},
                  {"frames", r.value("frames", int64_t{0})},

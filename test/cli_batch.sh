@@ -35,7 +35,8 @@ done
 } >"$work/manifest.jsonl"
 
 # One unsharded run, two items at a time.
-"$gearnn" batch "$work/manifest.jsonl" --out "$work/single" --model "$model" --jobs 2 --masks none 2>"$work/single.log"
+"$gearnn" batch "$work/manifest.jsonl" --out "$work/single" --model "$model" --jobs 2 --masks none \
+  --html "$work/single.html" 2>"$work/single.log"
 code=$?
 check "exit code 1 when an item fails" [ "$code" -eq 1 ]
 check "failures.jsonl names both bad items" $py - "$work/single/failures.jsonl" <<'PY'
@@ -48,6 +49,7 @@ check "the other items completed" $py -c "
 import json, sys
 ok = all(json.load(open(f'$work/single/{i}/report.json'))['complete'] for i in ['clip21','clip22','clip23','clip24','qp40'])
 sys.exit(not ok)"
+check "--html writes the batch page" grep -q 'id="confusion"' "$work/single.html"
 check "the thread plan is reported" grep -q "2 job(s) x 1 LibTorch thread" "$work/single.log"
 
 # Three shards into separate directories, then merge.
@@ -55,7 +57,8 @@ for i in 0 1 2; do
   "$gearnn" batch "$work/manifest.jsonl" --out "$work/shard$i" --model "$model" --shard "$i/3" --masks none --quiet
 done
 "$gearnn" merge "$work/shard0" "$work/shard1" "$work/shard2" --out "$work/sharded.json" --quiet || exit 1
-"$gearnn" merge "$work/single" --out "$work/single.json" --quiet || exit 1
+"$gearnn" merge "$work/single" --out "$work/single.json" --quiet --html "$work/merged.html" || exit 1
+check "--html writes the merged page" grep -q 'id="confusion"' "$work/merged.html"
 check "shards cover every item exactly once" $py - "$work" <<'PY'
 import json, os, sys
 w = sys.argv[1]

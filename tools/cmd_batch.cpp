@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "gearnn/batch.h"
 #include "gearnn/errors.h"
+#include "gearnn/html_report.h"
 #include "gearnn/merge_reports.h"
 
 namespace gearnn::cli {
@@ -37,7 +38,9 @@ void add_batch(CLI::App& app) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--shard", *shard, "Take slice I of N (0 <= I < N, by a hash of the id)");
   cmd->add_flag("--quiet", *quiet, "No progress output");
-  cmd->callback([o, shard, quiet] {
+  auto html = std::make_shared<std::string>();
+  cmd->add_option("--html", *html, "Also write the HTML report of OUT (as gearnn report OUT) to this file");
+  cmd->callback([o, shard, quiet, html] {
     o->shard = Shard::parse(*shard);
     o->progress = !*quiet;
     o->gearnn_exe = this_executable();
@@ -49,6 +52,10 @@ void add_batch(CLI::App& app) {
                    o->shard.index, o->shard.count, s.items, s.done, s.skipped, s.failed,
                    static_cast<long long>(s.frames), s.seconds, s.thread_plan.c_str(),
                    s.failed ? ("; failures in " + o->out_dir + "/failures.jsonl").c_str() : "");
+    if (!html->empty()) {
+      write_html_report(o->out_dir, *html);
+      if (!*quiet) std::fprintf(stderr, "batch: HTML report -> %s\n", html->c_str());
+    }
     if (s.failed) throw CLI::RuntimeError(1);  // the failures are recorded; no extra error line
   });
 }
@@ -61,9 +68,12 @@ void add_merge(CLI::App& app) {
   cmd->add_option("dirs", *dirs, "Batch or run directories")->required();
   cmd->add_option("--out", *out, "Merged report (JSON)")->required();
   cmd->add_flag("--quiet", *quiet, "No summary line");
-  cmd->callback([dirs, out, quiet] {
+  auto html = std::make_shared<std::string>();
+  cmd->add_option("--html", *html, "Also write the HTML report of the merged file to this file");
+  cmd->callback([dirs, out, quiet, html] {
     const json merged = merge_reports(*dirs);
     write_json_file(*out, merged);
+    if (!html->empty()) write_html_report(*out, *html);
     if (*quiet) return;
     std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(),
                  merged["failures"].size(), static_cast<long long>(merged["frames"].get<int64_t>()));
