@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "gearnn/gear_config.h"
 #include "gearnn/hashing.h"
 #include "gearnn/model_card.h"
 #include "gearnn/progress.h"
@@ -107,7 +108,15 @@ std::string item_key(const BatchItem& item, const BatchOptions& options) {
     fail(item.input, "input file not found");
   parts["gt"] = item.gt.empty() ? json(nullptr) : json(sha256_directory(item.gt));
   parts["model"] = model_hash(load_model_card(item.model));
-  parts["gears"] = item.gears.empty() ? json(nullptr) : json(sha256_directory(item.gears));
+  if (item.gears.empty()) {
+    parts["gears"] = nullptr;
+  } else {  // gears.json and every file it names (a combined set names files outside its directory)
+    const GearConfig cfg = load_gear_config(item.gears);
+    Sha256 h;
+    h.update(sha256_file(item.gears + "/gears.json"));
+    for (size_t i = 0; i < cfg.gears.size(); ++i) h.update(sha256_file(cfg.file_path(i)));
+    parts["gears"] = h.hex();
+  }
   parts["options"] = {{"masks", options.masks}, {"hold", options.hold}};
   return sha256_string(parts.dump());
 }

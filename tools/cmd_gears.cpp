@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "gearnn/gear_combine.h"
 #include "gearnn/gear_jobs.h"
 
 namespace gearnn::cli {
@@ -72,10 +73,28 @@ static void add_fit(CLI::App& app) {
   });
 }
 
+static void add_combine(CLI::App& app) {
+  auto o = std::make_shared<CombineGearsOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "combine-gears", "One gear set for two distortions: FIRST's useful gears, THEN's gears over FIRST's neutral range");
+  cmd->add_option("first", o->first_dir, "Gear set switched on one feature (e.g. brightness, on luma)")->required();
+  cmd->add_option("then", o->then_dir, "Gear set used where FIRST is neutral (e.g. qp)")->required();
+  cmd->add_option("--out", o->out_dir, "Combined gear set directory (gear files are referenced)")->required();
+  cmd->add_option("--min-gain", o->min_gain, "FIRST's gears gaining less validation mIoU than this are neutral");
+  cmd->add_option("--neutral", o->neutral, "Neutral gears of FIRST, by name (instead of --min-gain)")->delimiter(',');
+  cmd->callback([o] {
+    const json out = combine_gear_sets(*o);
+    std::fprintf(stderr, "%zu gears (neutral: %s; band %s) -> %s/gears.json\n", out["gears"].size(),
+                 out["combined"]["neutral"].dump().c_str(), out["combined"]["band"].dump().c_str(),
+                 o->out_dir.c_str());
+  });
+}
+
 void add_gear_commands(CLI::App& app) {
   add_sensitivity(app);
   add_select(app);
   add_fit(app);
+  add_combine(app);
 }
 
 }  // namespace gearnn::cli
