@@ -64,7 +64,7 @@ done
 
 # Every level of every ladder, every method; then the dynamic clips.
 $py - "$gearnn" "$model" "$work" <<'PY'
-import json, os, subprocess, sys
+import hashlib, json, os, subprocess, sys
 gearnn, model, work = sys.argv[1:4]
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
@@ -76,11 +76,16 @@ def built(m, g):
 def fmt(v):
     return "n/a   " if v is None else f"{v:.4f}"
 def run(video, labels, m, g, out):
+    # Cached runs are keyed by the gear set's gears.json, so a rebuilt set is rerun.
+    if g:
+        out = f"{out}-{hashlib.sha256(open(f'{g}/gears.json', 'rb').read()).hexdigest()[:8]}"
     if not os.path.exists(f"{out}/report.json"):
         cmd = [gearnn, "run", video, "--model", m, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
         if g: cmd += ["--gears", g]
         subprocess.run(cmd, check=True)
-    return json.load(open(f"{out}/report.json"))
+    r = json.load(open(f"{out}/report.json"))
+    r["_dir"] = out
+    return r
 def summed_miou(reports):
     cm = None
     for r in reports:
@@ -124,39 +129,28 @@ if mean("full") is not None:
     gain_gears = sum(r["gears"] - r["clean"] for r in results.values())
     print(f"gears recover {100 * gain_gears / gain_full:.1f}% of the mIoU one-model-per-level wins over clean-only (target >= 90%)")
 
-# Combined gear sets for clips whose QP and brightness both change: brightness
-# gears other than the neutral level first (switched by luma), then QP gears.
+# Combined gear sets for clips whose QP and brightness both change, made by
+# `gearnn combine-gears` from each method's own sets: brightness gears that win
+# on validation, QP gears over the luma band of the neutral ones.
 def combined(kind_dirs, out):
-    b = json.load(open(f"{kind_dirs['brightness']}/gears.json"))
-    q = json.load(open(f"{kind_dirs['qp']}/gears.json"))
-    gears = []
-    for g in b["gears"]:
-        if g["name"] == "b1.00": continue
-        lo, hi = g["when"]["luma"]
-        gears.append({"name": g["name"], "file": os.path.relpath(f"{kind_dirs['brightness']}/{g['file']}", out),
-                      "when": {"luma": [lo, hi]}})
-    # The neutral level's luma range is where QP gears apply.
-    neutral = next(g for g in b["gears"] if g["name"] == "b1.00")["when"]["luma"]
-    for g in q["gears"]:
-        gears.append({"name": g["name"], "file": os.path.relpath(f"{kind_dirs['qp']}/{g['file']}", out),
-                      "when": {"qp": g["when"]["qp"], "luma": neutral}})
-    os.makedirs(out, exist_ok=True)
-    json.dump({"base_model_hash": q["base_model_hash"], "gears": gears}, open(f"{out}/gears.json", "w"), indent=1)
+    if not all(os.path.exists(f"{d}/gears.json") for d in kind_dirs.values()):
+        return f"{out}-not-built"
+    subprocess.run([gearnn, "combine-gears", kind_dirs["brightness"], kind_dirs["qp"], "--out", out], check=True,
+                   stderr=subprocess.DEVNULL)
     return out
-def maybe_combined(kind_dirs, out):
-    if all(os.path.exists(f"{d}/gears.json") for d in kind_dirs.values()):
-        return combined(kind_dirs, out)
-    return f"{out}-not-built"
-sets = {"bn": maybe_combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
-        "gears": combined({"qp": f"{model}/gears/qp", "brightness": f"{model}/gears/brightness"}, f"{work}/combined-gears"),
-        "full": maybe_combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full")}
+sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
+        "gears": f"{model}/gears/combined",
+        "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full")}
 dyn = {"clean": (model, None), "augment": (f"{work}/models/augment", None), "stability": (f"{work}/models/stability", None),
        "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"])}
+neutral = set(json.load(open(f"{sets['gears']}/gears.json"))["combined"]["neutral"])
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def true_level(s):
-    if abs(s["brightness"] - 1.0) > 1e-9:
-        return min(b_levels, key=lambda l: abs(l["brightness"] - s["brightness"]))["name"]
+    # The nearest brightness level, unless that level is neutral: then the nearest QP level.
+    b = min(b_levels, key=lambda l: abs(l["brightness"] - s["brightness"]))["name"]
+    if b not in neutral:
+        return b
     return min(qp_levels, key=lambda l: abs(l["qp"] - s["qp"]))["name"]
 print()
 memory = {}
@@ -172,6 +166,7 @@ for sched in ("abr", "tunnel"):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
             reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
             if name == "gears":
+                out = reports[-1]["_dir"]
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{out}/frames.jsonl"), truth):
                     total += 1
@@ -186,3 +181,4 @@ print("\nweights resident (bytes, and over the clean model): " +
       ", ".join(f"{k} {v} (+{100 * (v - base) / base:.2f}%)" for k, v in memory.items()))
 PY
 $gearnn bench switch --model "$model" --gears "$model/gears/qp" --rounds 100
+$gearnn bench switch --model "$model" --gears "$model/gears/combined" --rounds 100
