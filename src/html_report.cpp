@@ -967,6 +967,7 @@ bool is_batch_dir(const std::string& path) {
   for (const auto& e : fs::directory_iterator(path)) {
     const std::string name = e.path().filename().string();
     if (e.is_directory() && name[0] != '.' && fs::exists(e.path() / "report.json")) return true;
+    if (name.rfind("shard-", 0) == 0 && e.path().extension() == ".json") return true;  // a batch, maybe empty
   }
   return false;
 }
@@ -980,7 +981,7 @@ ReportSource report_source(const std::string& path) {
   if (fs::is_directory(path)) {
     if (fs::exists(fs::path(path) / "report.json")) return ReportSource::run;
     if (is_batch_dir(path)) return ReportSource::batch;
-    fail(path, "not a gearnn run or batch directory (no report.json, <id>/report.json or failures.jsonl)");
+    fail(path, "not a gearnn run or batch directory (no report.json, <id>/report.json, failures.jsonl or shard-*.json)");
   }
   if (fs::path(path).filename() == "report.json") return ReportSource::run;
   const json j = read_json_file(path);
