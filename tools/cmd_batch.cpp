@@ -75,6 +75,19 @@ void add_merge(CLI::App& app) {
     write_json_file(*out, merged);
     if (!html->empty()) write_html_report(*out, *html);
     if (*quiet) return;
+    // The per-item table (also in the merged JSON and the HTML page).
+    std::fprintf(stderr, "%-24s %8s %8s %8s  %s\n", "item", "frames", "fps", "mIoU", "gears used");
+    for (const auto& item : merged["items"]) {
+      std::string gears;
+      for (const auto& [name, count] : item["gear_usage"].items())
+        gears += (gears.empty() ? "" : " ") + name + ":" + std::to_string(count.get<int64_t>());
+      const std::string miou = item["miou"].is_number() ? std::to_string(item["miou"].get<double>()).substr(0, 6) : "-";
+      std::fprintf(stderr, "%-24s %8lld %8.1f %8s  %s\n", item["id"].get<std::string>().c_str(),
+                   static_cast<long long>(item["frames"].get<int64_t>()), item["fps"].get<double>(), miou.c_str(),
+                   gears.c_str());
+    }
+    for (const auto& f : merged["failures"])
+      std::fprintf(stderr, "%-24s FAILED: %s\n", f.value("id", "?").c_str(), f.value("error", "").c_str());
     std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(),
                  merged["failures"].size(), static_cast<long long>(merged["frames"].get<int64_t>()));
     if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
