@@ -18,10 +18,15 @@ gearnn=build/gearnn
 model=data/models/street
 train=build/train-default
 work=${1:-build/bench-gears}
-# Baseline fine-tunes: 4 epochs (about 3.5 min each on 2 cores); the full per-level
-# fits see every 8th frame to keep 18 of them within about an hour.
+# The same training budget for every method that fine-tunes:
+#  - augment and stability: 4 epochs over every training frame (stride 4) at
+#    every level of both ladders (augment: 3800 samples an epoch, clean ones
+#    included; stability: 3600 clean/distorted pairs);
+#  - full (one model per level): like each gear, 8 epochs over the level's
+#    frames (stride 4); lr 0.001, as for the other whole-network fine-tunes.
 epochs=${EPOCHS:-4}
-full_stride=${FULL_STRIDE:-8}
+full_epochs=${FULL_EPOCHS:-8}
+full_stride=${FULL_STRIDE:-4}
 mkdir -p "$work"
 py=/usr/bin/python3
 
@@ -48,7 +53,7 @@ if [ "${BUILD:-1}" = 1 ]; then
   for ladder in qp brightness; do
     [ -f "$work/gears-full-$ladder/gears.json" ] ||
       $gearnn fit-gears --kind full --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
-        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride "$full_stride" --epochs "$epochs" \
+        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride "$full_stride" --epochs "$full_epochs" \
         --lr 0.001 --out "$work/gears-full-$ladder"
   done
 fi

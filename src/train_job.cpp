@@ -71,18 +71,20 @@ json run_train_job(const TrainJob& job) {
     for (const auto& clip : load_dataset(job.val_dataset))
       val.append(load_frames(clip.video, clip.labels, job.stride, keep, job.max_frames_per_clip));
 
+  // augment: every clean frame and every level's copy of it, each a sample.
+  // stability: one (clean, distorted) pair per level, so an epoch takes as many
+  // steps as augment's and the two baselines get the same training budget.
   std::vector<TrainSample> samples;
   for (size_t c = 0; c < clean.size(); ++c)
     for (size_t i = 0; i < clean[c].size(); ++i) {
-      TrainSample s{&clean[c].rgb[i], &clean[c].labels[i], {}};
+      const TrainSample s{&clean[c].rgb[i], &clean[c].labels[i], {}};
+      if (job.mode != "stability") samples.push_back(s);
       for (size_t l = 0; l < levels.size(); ++l) {
         const FrameSet& d = distorted[c * levels.size() + l];
-        if (i < d.size()) {
-          if (job.mode == "augment") samples.push_back({&d.rgb[i], &d.labels[i], {}});
-          s.partners.push_back(&d.rgb[i]);
-        }
+        if (i >= d.size()) continue;
+        if (job.mode == "augment") samples.push_back({&d.rgb[i], &d.labels[i], {}});
+        if (job.mode == "stability") samples.push_back({s.rgb, s.labels, {&d.rgb[i]}});
       }
-      samples.push_back(s);
     }
 
   TrainOptions o;
