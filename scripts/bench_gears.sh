@@ -9,6 +9,7 @@
 #   bn         per-level gear of re-estimated BatchNorm statistics only
 #   gears      the shipped gear sets (GearNN)
 #   full       per-level fully fine-tuned model (as a gear holding every tensor)
+#   aug+gears  GearNN on the augment model: gears selected and fitted on top of it
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
@@ -50,6 +51,16 @@ if [ "${BUILD:-1}" = 1 ]; then
         --epochs "$epochs" --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-$mode" --resume \
         --out "$work/models/$mode"
   done
+  # GearNN with the augment model as the shared network: same selection and fit as the shipped gears.
+  for ladder in qp brightness; do
+    [ -f "$work/gears-aug-$ladder/gears.json" ] && continue
+    common=(--model "$work/models/augment" --dataset "$train/train.json" --ladder "configs/ladders/$ladder.json"
+            --cache "$train/cache" --stride 4)
+    $gearnn sensitivity "${common[@]}" --method fisher --out "$work/aug-sensitivity-$ladder.json"
+    $gearnn select --scores "$work/aug-sensitivity-$ladder.json" --budget 0.2% --out "$work/aug-selection-$ladder.json"
+    $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$work/aug-selection-$ladder.json" \
+      --epochs 8 --lr 0.003 --out "$work/gears-aug-$ladder"
+  done
   for ladder in qp brightness; do
     [ -f "$work/gears-full-$ladder/gears.json" ] ||
       $gearnn fit-gears --kind full --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
@@ -75,15 +86,21 @@ clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
     return {"clean": (model, None), "augment": (f"{work}/models/augment", None),
             "stability": (f"{work}/models/stability", None), "bn": (model, f"{work}/gears-bn-{ladder}"),
-            "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}")}
+            "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}"),
+            "aug+gears": (f"{work}/models/augment", f"{work}/gears-aug-{ladder}")}
 def built(m, g):
     return os.path.exists(f"{m}/model.json") and (g is None or os.path.exists(f"{g}/gears.json"))
 def fmt(v):
     return "n/a   " if v is None else f"{v:.4f}"
-def run(video, labels, m, g, out):
-    # Cached runs are keyed by the gear set's gears.json, so a rebuilt set is rerun.
+def setup_key(m, g):
+    # Cached runs are keyed by the model's and gear set's content: a rebuilt one is rerun.
+    h = hashlib.sha256(open(f"{m}/model.json", "rb").read())
+    h.update(open(f"{m}/{json.load(open(f'{m}/model.json'))['file']}", "rb").read())
     if g:
-        out = f"{out}-{hashlib.sha256(open(f'{g}/gears.json', 'rb').read()).hexdigest()[:8]}"
+        h.update(open(f"{g}/gears.json", "rb").read())
+    return h.hexdigest()[:8]
+def run(video, labels, m, g, out):
+    out = f"{out}-{setup_key(m, g)}"
     if not os.path.exists(f"{out}/report.json"):
         cmd = [gearnn, "run", video, "--model", m, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
         if g: cmd += ["--gears", g]
@@ -131,8 +148,10 @@ def mean(n):
 print("\nmean over levels: " + " ".join(f"{n} {fmt(mean(n))}" for n in names))
 if mean("full") is not None:
     gain_full = sum(r["full"] - r["clean"] for r in results.values())
-    gain_gears = sum(r["gears"] - r["clean"] for r in results.values())
-    print(f"gears recover {100 * gain_gears / gain_full:.1f}% of the mIoU one-model-per-level wins over clean-only (target >= 90%)")
+    for n in ("gears", "aug+gears"):
+        if mean(n) is not None:
+            gain = sum(r[n] - r["clean"] for r in results.values())
+            print(f"{n} recover {100 * gain / gain_full:.1f}% of the mIoU one-model-per-level wins over clean-only (target >= 90%)")
 
 # Combined gear sets for clips whose QP and brightness both change, made by
 # `gearnn combine-gears` from each method's own sets: brightness gears that win
@@ -140,18 +159,20 @@ if mean("full") is not None:
 def combined(kind_dirs, out):
     if not all(os.path.exists(f"{d}/gears.json") for d in kind_dirs.values()):
         return f"{out}-not-built"
-    subprocess.run([gearnn, "combine-gears", kind_dirs["brightness"], kind_dirs["qp"], "--out", out], check=True,
-                   stderr=subprocess.DEVNULL)
+    cmd = [gearnn, "combine-gears", kind_dirs["brightness"], kind_dirs["qp"], "--out", out]
+    if subprocess.run(cmd, stderr=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(cmd + ["--neutral", "b1.00"], check=True)  # every brightness gear gained: b1.00 is neutral
     return out
 sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
         "gears": f"{model}/gears/combined",
-        "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full")}
+        "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full"),
+        "aug+gears": combined({"qp": f"{work}/gears-aug-qp", "brightness": f"{work}/gears-aug-brightness"}, f"{work}/combined-aug")}
 dyn = {"clean": (model, None), "augment": (f"{work}/models/augment", None), "stability": (f"{work}/models/stability", None),
-       "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"])}
-neutral = set(json.load(open(f"{sets['gears']}/gears.json"))["combined"]["neutral"])
+       "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"]),
+       "aug+gears": (f"{work}/models/augment", sets["aug+gears"])}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
-def true_level(s):
+def true_level(s, neutral):
     # The nearest brightness level, unless that level is neutral: then the nearest QP level.
     b = min(b_levels, key=lambda l: abs(l["brightness"] - s["brightness"]))["name"]
     if b not in neutral:
@@ -161,7 +182,7 @@ print()
 memory = {}
 for sched in ("abr", "tunnel"):
     row = {}
-    match = total = 0
+    match, total = {}, {}
     for name, (m, g) in dyn.items():
         if not built(m, g):
             row[name] = None
@@ -170,17 +191,18 @@ for sched in ("abr", "tunnel"):
         for seed in (1011, 1012):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
             reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
-            if name == "gears":
-                out = reports[-1]["_dir"]
+            if name in ("gears", "aug+gears"):
+                neutral = set(json.load(open(f"{g}/gears.json"))["combined"]["neutral"])
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
-                for line, t in zip(open(f"{out}/frames.jsonl"), truth):
-                    total += 1
-                    match += json.loads(line)["gear"] == true_level(t)
+                for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
+                    total[name] = total.get(name, 0) + 1
+                    match[name] = match.get(name, 0) + (json.loads(line)["gear"] == true_level(t, neutral))
         row[name] = summed_miou(reports)
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
     print(f"dynamic {sched:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()))
-    print(f"dynamic {sched:7s} selected gear = true level on {100 * match / total:.1f}% of {total} frames (target >= 95%)")
+    for n in total:
+        print(f"dynamic {sched:7s} {n}: selected gear = true level on {100 * match[n] / total[n]:.1f}% of {total[n]} frames (target >= 95%)")
 base = memory["clean"]
 print("\nweights resident (bytes, and over the clean model): " +
       ", ".join(f"{k} {v} (+{100 * (v - base) / base:.2f}%)" for k, v in memory.items()))
