@@ -11,6 +11,10 @@ print("|---|---|---|---|---|")
 notes = []
 for d in sys.argv[1:]:
     g = json.load(open(f"{d.rstrip('/')}/gears.json"))
+    if "combined" in g:  # made by combine-gears: its gears are rows of the sets it names
+        notes.append(f"{d.rstrip('/')}: {len(g['gears'])} gears combined from {g['combined']['first']} "
+                     f"(neutral {', '.join(g['combined']['neutral'])}) and {g['combined']['then']}")
+        continue
     for x in g["gears"]:
         gain = x["val_miou"] - x["base_val_miou"]
         print(f"| {x['name']} | {x['bytes']} | {x['base_val_miou']:.4f} | {x['val_miou']:.4f} | {gain:+.4f} |")
