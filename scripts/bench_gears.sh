@@ -174,12 +174,16 @@ dyn = {"clean": (model, None), "augment": (f"{work}/models/augment", None), "sta
        "aug+gears": (f"{work}/models/augment", sets["aug+gears"])}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
-def true_level(s, neutral):
-    # The nearest brightness level, unless that level is neutral: then the nearest QP level.
-    b = min(b_levels, key=lambda l: abs(l["brightness"] - s["brightness"]))["name"]
-    if b not in neutral:
+def nearest(levels, key, value):
+    # Every level at the least distance: QP 22 is as near to qp20 as to qp24, and either is right.
+    d = min(abs(l[key] - value) for l in levels)
+    return {l["name"] for l in levels if abs(abs(l[key] - value) - d) < 1e-9}
+def true_levels(s, neutral):
+    # The nearest brightness level(s), unless neutral: then the nearest QP level(s).
+    b = nearest(b_levels, "brightness", s["brightness"])
+    if not b & neutral:
         return b
-    return min(qp_levels, key=lambda l: abs(l["qp"] - s["qp"]))["name"]
+    return nearest(qp_levels, "qp", s["qp"])
 print()
 memory = {}
 for sched in ("abr", "tunnel"):
@@ -198,7 +202,7 @@ for sched in ("abr", "tunnel"):
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
                     total[name] = total.get(name, 0) + 1
-                    match[name] = match.get(name, 0) + (json.loads(line)["gear"] == true_level(t, neutral))
+                    match[name] = match.get(name, 0) + (json.loads(line)["gear"] in true_levels(t, neutral))
         row[name] = summed_miou(reports)
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
