@@ -58,8 +58,10 @@ if [ "${BUILD:-1}" = 1 ]; then
     [ -f "$work/gears-aug-$ladder/gears.json" ] && continue
     common=(--model "$work/models/augment" --dataset "$train/train.json" --ladder "configs/ladders/$ladder.json"
             --cache "$train/cache" --stride 4)
-    $gearnn sensitivity "${common[@]}" --method fisher --out "$work/aug-sensitivity-$ladder.json"
-    $gearnn select --scores "$work/aug-sensitivity-$ladder.json" --budget 0.2% --out "$work/aug-selection-$ladder.json"
+    [ -f "$work/aug-sensitivity-$ladder.json" ] ||
+      $gearnn sensitivity "${common[@]}" --method fisher --out "$work/aug-sensitivity-$ladder.json"
+    [ -f "$work/aug-selection-$ladder.json" ] ||
+      $gearnn select --scores "$work/aug-sensitivity-$ladder.json" --budget 0.2% --out "$work/aug-selection-$ladder.json"
     $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$work/aug-selection-$ladder.json" \
       --epochs 8 --lr 0.003 --out "$work/gears-aug-$ladder"
   done
