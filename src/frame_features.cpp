@@ -1,11 +1,13 @@
 #include "gearnn/frame_features.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace gearnn {
 
 const std::vector<std::string>& numeric_feature_names() {
-  static const std::vector<std::string> names = {"qp", "bytes", "bpp", "luma", "contrast", "noise", "blur"};
+  static const std::vector<std::string> names = {"qp", "bytes", "bpp", "luma", "contrast", "noise", "blur", "highlight", "clipped"};
   return names;
 }
 
@@ -17,10 +19,14 @@ std::optional<double> FrameFeatures::get(const std::string& name) const {
   if (name == "contrast") return contrast;
   if (name == "noise") return noise;
   if (name == "blur") return blur;
+  if (name == "highlight") return highlight;
+  if (name == "clipped") return clipped;
   return std::nullopt;
 }
 
-void measure_pixel_features(const uint8_t* y, int width, int height, int stride, FrameFeatures& out) {
+void measure_pixel_features(const uint8_t* y, int width, int height, int stride, FrameFeatures& out,
+                            bool studio_range) {
+  std::array<int64_t, 256> hist{};  // for highlight and clipped
   double sum = 0, sum_sq = 0;     // luma statistics
   double lap_sum = 0, lap_sq = 0; // Laplacian statistics (blur)
   double noise_abs = 0;           // Immerkaer's |I * M| sum (noise)
@@ -34,6 +40,7 @@ void measure_pixel_features(const uint8_t* y, int width, int height, int stride,
       const double v = row[c];
       sum += v;
       sum_sq += v * v;
+      ++hist[row[c]];
       ++n_all;
       if (!inner_row || c == 0 || c + 1 >= width) continue;
       // 4-neighbour Laplacian.
@@ -56,6 +63,25 @@ void measure_pixel_features(const uint8_t* y, int width, int height, int stride,
   } else {
     out.blur = out.noise = 0;
   }
+  // Studio-range Y maps onto 0..255 so every source reads on one scale.
+  const double k = studio_range ? 255.0 / 219.0 : 1.0;
+  const auto full = [&](double v) { return studio_range ? std::clamp((v - 16.0) * k, 0.0, 255.0) : v; };
+  int64_t below = 0, clipped = 0;
+  out.highlight = 0;
+  bool found = false;
+  for (int v = 0; v < 256; ++v) {
+    below += hist[v];
+    if (!found && n_all && below >= 0.995 * static_cast<double>(n_all)) {
+      out.highlight = full(v);
+      found = true;
+    }
+    if (full(v) >= 250.0) clipped += hist[v];
+  }
+  out.clipped = n_all ? static_cast<double>(clipped) / n_all : 0;
+  out.luma = full(out.luma);
+  out.contrast *= k;
+  out.noise *= k;
+  out.blur *= k * k;
 }
 
 json to_json(const FrameFeatures& f) {
@@ -68,6 +94,8 @@ json to_json(const FrameFeatures& f) {
   j["contrast"] = f.contrast;
   j["noise"] = f.noise;
   j["blur"] = f.blur;
+  j["highlight"] = f.highlight;
+  j["clipped"] = f.clipped;
   return j;
 }
 

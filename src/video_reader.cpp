@@ -186,15 +186,8 @@ struct VideoReader::Impl {
     f.type = av_get_picture_type_char(frame->pict_type);
     const auto fmt = static_cast<AVPixelFormat>(frame->format);
     if (has_8bit_luma_plane(fmt)) {
-      measure_pixel_features(frame->data[0], frame->width, frame->height, frame->linesize[0], f);
-      if (is_limited_range(frame, fmt)) {
-        // Studio-range Y (16..235) onto 0..255, so every source reads on one scale.
-        const double k = 255.0 / 219.0;
-        f.luma = std::clamp((f.luma - 16.0) * k, 0.0, 255.0);
-        f.contrast *= k;
-        f.noise *= k;
-        f.blur *= k * k;
-      }
+      measure_pixel_features(frame->data[0], frame->width, frame->height, frame->linesize[0], f,
+                             is_limited_range(frame, fmt));
     } else {
       cv::Mat gray;
       if (out.rgb.empty()) convert(out);

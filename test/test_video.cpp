@@ -2,11 +2,16 @@
 // sequences) made by the ffmpeg CLI and by `gearnn distort`.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <opencv2/imgproc.hpp>
 #include <random>
 
 #include "gearnn/errors.h"
+#include "gearnn/json_io.h"
+#include "gearnn/probe.h"
 #include "gearnn/video_reader.h"
+#include "gearnn/video_writer.h"
 #include "test_support.h"
 
 using namespace gearnn;
@@ -155,6 +160,38 @@ TEST_CASE("pixel features: luma, contrast, noise sigma and blur", "[features]") 
   CHECK(f.noise < 3);
 }
 
+TEST_CASE("pixel features: highlight percentile and clipped fraction, on both Y ranges", "[features]") {
+  // 100 rows, every second one sampled: rows 0..3 give 2 of 50 sampled rows (4%).
+  cv::Mat y(100, 200, CV_8UC1, cv::Scalar(50));
+  y.rowRange(0, 4).setTo(255);
+  FrameFeatures f;
+  measure_pixel_features(y.data, y.cols, y.rows, static_cast<int>(y.step[0]), f);
+  CHECK(f.highlight == Approx(255));
+  CHECK(f.clipped == Approx(0.04));
+  // Below 0.5% of the samples: the highlight is the level everything else sits at.
+  y.setTo(50);
+  y.at<uint8_t>(0, 0) = 240;
+  measure_pixel_features(y.data, y.cols, y.rows, static_cast<int>(y.step[0]), f);
+  CHECK(f.highlight == Approx(50));
+  CHECK(f.clipped == 0);
+  // Darkening scales the highlight by the same factor: 4% at 200, rest at 60.
+  y.setTo(60);
+  y.rowRange(0, 4).setTo(200);
+  measure_pixel_features(y.data, y.cols, y.rows, static_cast<int>(y.step[0]), f);
+  CHECK(f.highlight == Approx(200));
+  cv::Mat dark;
+  y.convertTo(dark, CV_8UC1, 0.3);
+  measure_pixel_features(dark.data, dark.cols, dark.rows, static_cast<int>(dark.step[0]), f);
+  CHECK(f.highlight == Approx(60));
+  // Studio range: 235 is white (255, clipped), 16 is black.
+  y.setTo(16);
+  y.rowRange(0, 4).setTo(235);
+  measure_pixel_features(y.data, y.cols, y.rows, static_cast<int>(y.step[0]), f, true);
+  CHECK(f.highlight == Approx(255));
+  CHECK(f.clipped == Approx(0.04));
+  CHECK(f.luma == Approx(0.04 * 255));
+}
+
 TEST_CASE("bad video inputs raise one error naming the file", "[video][errors]") {
   const std::string dir = scratch_dir("badvideo");
   std::string e = error_of([&] { VideoReader r(dir + "/missing.mp4"); });
@@ -175,4 +212,60 @@ TEST_CASE("bad video inputs raise one error naming the file", "[video][errors]")
     CHECK(e.find(cut) != std::string::npos);
     CHECK(e.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("probe: per-frame features and the gear a set would pick, with hold", "[features][probe]") {
+  const std::string dir = scratch_dir("probe");
+  // 10 dark frames, then 10 bright ones, through libx264 (limited-range Y).
+  const std::string clip = dir + "/dark-bright.mp4";
+  {
+    EncoderSettings es;
+    es.options = {{"qp", "20"}, {"preset", "veryfast"}};
+    VideoWriter w(clip, 160, 96, es);
+    for (int i = 0; i < 20; ++i) {
+      cv::Mat rgb(96, 160, CV_8UC3, cv::Scalar::all(i < 10 ? 40 : 180));
+      cv::rectangle(rgb, {20, 20, 40, 30}, cv::Scalar::all(i < 10 ? 70 : 250), cv::FILLED);
+      w.write(rgb);
+    }
+    w.finish();
+  }
+  std::filesystem::create_directories(dir + "/gears");
+  write_json_file(dir + "/gears/gears.json",
+                  json::parse(R"({"gears": [{"name": "dark", "file": "dark.pt", "when": {"luma": [null, 100]}},
+                                            {"name": "bright", "file": "bright.pt", "when": {"luma": [100, null]}}]})"));
+  // probe reads only the rules, never the tensors.
+  write_text_file(dir + "/gears/dark.pt", "");
+  write_text_file(dir + "/gears/bright.pt", "");
+  ProbeOptions o;
+  o.input = clip;
+  o.gears_dir = dir + "/gears";
+  o.out_jsonl = dir + "/frames.jsonl";
+  json s = run_probe(o);
+  CHECK(s["frames"] == 20);
+  CHECK(s["gear_usage"]["dark"] == 10);
+  CHECK(s["gear_usage"]["bright"] == 10);
+  CHECK(s["switches"] == 1);
+  CHECK(s["features"]["highlight"]["max"].get<double>() > 240);
+  CHECK(s["features"]["highlight"]["min"].get<double>() < 80);
+  std::ifstream lines(o.out_jsonl);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    const json j = json::parse(line);
+    CHECK(j["frame"] == n);
+    CHECK(j["gear"] == (n < 10 ? "dark" : "bright"));
+    CHECK(j["features"].contains("clipped"));
+    ++n;
+  }
+  CHECK(n == 20);
+  CHECK(probe_table(s).find("highlight") != std::string::npos);
+  // Hysteresis as in gearnn run: the bright gear takes over after 3 matching frames.
+  o.hold = 3;
+  o.out_jsonl.clear();
+  s = run_probe(o);
+  CHECK(s["gear_usage"]["dark"] == 12);
+  CHECK(s["gear_usage"]["bright"] == 8);
+  // A missing input is one error naming it.
+  o.input = dir + "/missing.mp4";
+  CHECK(error_of([&] { run_probe(o); }).find(o.input) != std::string::npos);
 }

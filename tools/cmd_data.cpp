@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "gearnn/distort.h"
 #include "gearnn/evaluate.h"
+#include "gearnn/probe.h"
 #include "gearnn/synth.h"
 
 namespace gearnn::cli {
@@ -69,10 +70,27 @@ static void add_eval(CLI::App& app) {
   });
 }
 
+static void add_probe(CLI::App& app) {
+  auto o = std::make_shared<ProbeOptions>();
+  auto json_out = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("probe", "Measure per-frame quality features (and the gear a set would pick) without a model");
+  cmd->add_option("input", o->input, "Video file or image sequence")->required();
+  cmd->add_option("--gears", o->gears_dir, "Gear set directory: also report the gear each frame would get");
+  cmd->add_option("--hold", o->hold, "As gearnn run --hold")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--max-frames", o->max_frames, "Stop after this many frames");
+  cmd->add_option("--out", o->out_jsonl, "Write one JSON line per frame (features, gear) to this file");
+  cmd->add_flag("--json", *json_out, "Print the summary as JSON instead of a table");
+  cmd->callback([o, json_out] {
+    const json s = run_probe(*o);
+    std::cout << (*json_out ? s.dump(2) + "\n" : probe_table(s));
+  });
+}
+
 void add_data_commands(CLI::App& app) {
   add_synth(app);
   add_distort(app);
   add_eval(app);
+  add_probe(app);
 }
 
 }  // namespace gearnn::cli

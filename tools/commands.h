@@ -5,7 +5,7 @@
 namespace gearnn::cli {
 
 void add_run_command(CLI::App& app);
-void add_data_commands(CLI::App& app);   // synth, distort, eval
+void add_data_commands(CLI::App& app);   // synth, distort, eval, probe
 void add_bench_commands(CLI::App& app);  // bench forward, bench decode
 void add_model_commands(CLI::App& app);  // init-model
 void add_train_commands(CLI::App& app);  // train
