@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/dataset.h"
 #include "gearnn/distort.h"
+#include "gearnn/json_io.h"
 #include "gearnn/errors.h"
 #include "gearnn/video_reader.h"
 #include "test_support.h"
@@ -60,4 +66,45 @@ TEST_CASE("distort applies brightness per segment and records true settings", "[
       CHECK(*b.features.qp == Approx(35).margin(1));
     }
   }
+}
+
+TEST_CASE("a dataset may list an image folder: frames, labels and ladder renderings as from the video", "[distort][dataset]") {
+  const std::string clip = synth_clip(6, 320, 192, 7);
+  const std::string dir = scratch_dir("imagefolder");
+  std::filesystem::create_directories(dir + "/frames");
+  {  // The clip's frames as %06d.png (lossless FFV1 in, so identical pixels out).
+    VideoReader r(clip + "/video.mkv");
+    DecodedFrame f;
+    while (r.read(f)) {
+      cv::Mat bgr;
+      cv::cvtColor(f.rgb, bgr, cv::COLOR_RGB2BGR);
+      cv::imwrite(dir + "/frames/" + cv::format("%06lld.png", static_cast<long long>(f.index)), bgr);
+    }
+  }
+  write_json_file(dir + "/data.json", json::parse(R"({"clips": [{"video": "frames/%06d.png", "labels": ")" + clip +
+                                                  R"(/labels"}]})"));
+  const auto clips = load_dataset(dir + "/data.json");
+  REQUIRE(clips.size() == 1);
+  CHECK(clips[0].video == dir + "/frames/%06d.png");
+  const FrameSet from_video = load_frames(clip + "/video.mkv", clip + "/labels", 2, {160, 96});
+  const FrameSet from_images = load_frames(clips[0].video, clips[0].labels, 2, {160, 96});
+  REQUIRE(from_images.size() == 3);
+  REQUIRE(from_video.size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(cv::norm(from_images.labels[i], from_video.labels[i], cv::NORM_INF) == 0);
+    CHECK(cv::norm(from_images.rgb[i], from_video.rgb[i], cv::NORM_INF) <= 1);
+  }
+  // A ladder level renders from the image folder through libx264 like any video.
+  DistortOptions o;
+  o.input = clips[0].video;
+  o.output = dir + "/dark.mp4";
+  o.base.brightness = 0.3;
+  o.base.qp = 22;
+  o.progress = false;
+  distort_video(o);
+  VideoReader dark(o.output);
+  DecodedFrame f;
+  int n = 0;
+  while (dark.read(f)) ++n;
+  CHECK(n == 6);
 }
