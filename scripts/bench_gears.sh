@@ -4,12 +4,13 @@
 # QP and brightness change every 3 s, prints mIoU (from confusion matrices
 # summed over clips) for:
 #   clean      the shipped model, trained on clean frames only
-#   augment    fine-tuned on a mixture of all levels
+#   augment    fine-tuned on a mixture of all levels: the base of the shipped
+#              data/models/street-robust (scripts/train_robust.sh)
 #   stability  fine-tuned with stability training (Zheng et al. 2016)
 #   bn         per-level gear of re-estimated BatchNorm statistics only
 #   gears      the shipped gear sets (GearNN)
 #   full       per-level fully fine-tuned model (as a gear holding every tensor)
-#   aug+gears  GearNN on the augment model: gears selected and fitted on top of it
+#   aug+gears  GearNN on the augment model: data/models/street-robust with its gears
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=build/gearnn
 model=data/models/street
+robust=data/models/street-robust
 train=build/train-default
 work=${1:-build/bench-gears}
 # The same training budget for every method that fine-tunes:
@@ -46,24 +48,14 @@ if [ "${BUILD:-1}" = 1 ]; then
       $gearnn fit-gears --kind bn --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
         --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 --out "$work/gears-bn-$ladder"
   done
-  for mode in augment stability; do
+  # augment, and GearNN on top of it: the shipped robust model and its gear sets.
+  [ -f "$robust/gears/combined/gears.json" ] || scripts/train_robust.sh "$train"
+  for mode in stability; do
     [ -f "$work/models/$mode/model.json" ] ||
       $gearnn train --init "$model" --mode "$mode" --dataset "$train/train.json" --val "$train/val.json" \
         --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$train/cache" \
         --epochs "$epochs" --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-$mode" --resume \
         --out "$work/models/$mode"
-  done
-  # GearNN with the augment model as the shared network: same selection and fit as the shipped gears.
-  for ladder in qp brightness; do
-    [ -f "$work/gears-aug-$ladder/gears.json" ] && continue
-    common=(--model "$work/models/augment" --dataset "$train/train.json" --ladder "configs/ladders/$ladder.json"
-            --cache "$train/cache" --stride 4)
-    [ -f "$work/aug-sensitivity-$ladder.json" ] ||
-      $gearnn sensitivity "${common[@]}" --method fisher --out "$work/aug-sensitivity-$ladder.json"
-    [ -f "$work/aug-selection-$ladder.json" ] ||
-      $gearnn select --scores "$work/aug-sensitivity-$ladder.json" --budget 0.2% --out "$work/aug-selection-$ladder.json"
-    $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$work/aug-selection-$ladder.json" \
-      --epochs 8 --lr 0.003 --out "$work/gears-aug-$ladder"
   done
   for ladder in qp brightness; do
     [ -f "$work/gears-full-$ladder/gears.json" ] ||
@@ -83,15 +75,15 @@ for seed in 1011 1012; do
 done
 
 # Every level of every ladder, every method; then the dynamic clips.
-$py - "$gearnn" "$model" "$work" <<'PY'
+$py - "$gearnn" "$model" "$work" "$robust" <<'PY'
 import hashlib, json, os, subprocess, sys
-gearnn, model, work = sys.argv[1:4]
+gearnn, model, work, robust = sys.argv[1:5]
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
-    return {"clean": (model, None), "augment": (f"{work}/models/augment", None),
+    return {"clean": (model, None), "augment": (robust, None),
             "stability": (f"{work}/models/stability", None), "bn": (model, f"{work}/gears-bn-{ladder}"),
             "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}"),
-            "aug+gears": (f"{work}/models/augment", f"{work}/gears-aug-{ladder}")}
+            "aug+gears": (robust, f"{robust}/gears/{ladder}")}
 def built(m, g):
     return os.path.exists(f"{m}/model.json") and (g is None or os.path.exists(f"{g}/gears.json"))
 def fmt(v):
@@ -170,10 +162,10 @@ def combined(kind_dirs, out):
 sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
         "gears": f"{model}/gears/combined",
         "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full"),
-        "aug+gears": combined({"qp": f"{work}/gears-aug-qp", "brightness": f"{work}/gears-aug-brightness"}, f"{work}/combined-aug")}
-dyn = {"clean": (model, None), "augment": (f"{work}/models/augment", None), "stability": (f"{work}/models/stability", None),
+        "aug+gears": f"{robust}/gears/combined"}
+dyn = {"clean": (model, None), "augment": (robust, None), "stability": (f"{work}/models/stability", None),
        "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"]),
-       "aug+gears": (f"{work}/models/augment", sets["aug+gears"])}
+       "aug+gears": (robust, sets["aug+gears"])}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def nearest(levels, key, value):
@@ -217,3 +209,4 @@ print("\nweights resident (bytes, and over the clean model): " +
 PY
 $gearnn bench switch --model "$model" --gears "$model/gears/qp" --rounds 100
 $gearnn bench switch --model "$model" --gears "$model/gears/combined" --rounds 100
+$gearnn bench switch --model "$robust" --gears "$robust/gears/combined" --rounds 100

@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # The main job on shipped data: segments the shipped dynamic-distortion clip
-# with the shipped model, without gears and with each shipped gear set, and
-# prints the mIoU of each. Outputs go to out/demo/. (Run scripts/setup.sh first.)
+# with each shipped model (street: trained on clean frames; street-robust: then
+# fine-tuned on every distortion level), without gears and with each of its
+# gear sets, and prints the mIoU of each. Outputs go to out/demo/.
+# (Run scripts/setup.sh first.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=build/gearnn
-model=data/models/street
 clip=data/samples/street-dynamic
 out=out/demo
 mkdir -p "$out"
 miou() { /usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['metrics']; print(f\"mIoU {m['miou']:.4f} (mean of frames {m['mean_frame_miou']:.4f})\")" "$1"; }
 
-$gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/no-gears" --masks color --quiet
-printf '%-24s %s\n' "without gears:" "$(miou "$out/no-gears/report.json")"
-for gears in "$model"/gears/*/; do
-  [ -f "$gears/gears.json" ] || continue
-  name=$(basename "$gears")
-  $gearnn run "$clip/video.mp4" --model "$model" --gears "$gears" --gt "$clip/labels" --out "$out/gears-$name" \
-    --masks color --quiet
-  printf '%-24s %s\n' "with $name gears:" "$(miou "$out/gears-$name/report.json")"
+for model in data/models/street data/models/street-robust; do
+  name=$(basename "$model")
+  $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name/no-gears" --masks color --quiet
+  printf '%-38s %s\n' "$name without gears:" "$(miou "$out/$name/no-gears/report.json")"
+  for gears in "$model"/gears/*/; do
+    [ -f "$gears/gears.json" ] || continue
+    set_name=$(basename "$gears")
+    $gearnn run "$clip/video.mp4" --model "$model" --gears "$gears" --gt "$clip/labels" \
+      --out "$out/$name/gears-$set_name" --masks color --quiet
+    printf '%-38s %s\n' "$name with $set_name gears:" "$(miou "$out/$name/gears-$set_name/report.json")"
+  done
 done
 echo "masks, per-frame records and reports: $out/"
