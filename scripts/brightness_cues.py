@@ -71,6 +71,10 @@ def main(cal_list, eval_list):
                 n += 1
             cells.append(f"{100 * hit / n:.1f}% ({n})")
         print(f"| {name}: {desc} | " + " | ".join(cells) + " |")
+    clean = [f["luma"] for _, lvl, f in cal if lvl == LEVELS.index(1.00)]
+    steps = [LEVELS[i + 1] / LEVELS[i] for i in range(len(LEVELS) - 1)]
+    print(f"\ncalibration frames at x1.00: mean luma {min(clean):.0f} to {max(clean):.0f} "
+          f"(a factor {max(clean) / min(clean):.2f}); ladder steps are factors {min(steps):.2f} to {max(steps):.2f}")
 
 if __name__ == "__main__":
     main(*sys.argv[1:3])
