@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -23,8 +24,18 @@ json run_probe(const ProbeOptions& o) {
   ro.convert_rgb = false;  // features only; RGB sources are converted on demand
   VideoReader reader(o.input, ro);
   std::ofstream lines;
+  // An error part-way leaves no per-frame file behind, not even the temporary one.
+  struct RemoveUnlessCommitted {
+    std::string path;
+    bool committed = false;
+    ~RemoveUnlessCommitted() {
+      std::error_code ec;
+      if (!path.empty() && !committed) std::filesystem::remove(path, ec);
+    }
+  } temp;
   if (!o.out_jsonl.empty()) {
-    lines.open(temp_name(o.out_jsonl));
+    temp.path = temp_name(o.out_jsonl);
+    lines.open(temp.path);
     if (!lines) throw Error(o.out_jsonl, "cannot write");
   }
   std::map<std::string, std::vector<double>> values;
@@ -48,6 +59,7 @@ json run_probe(const ProbeOptions& o) {
     lines.close();
     if (!lines) throw Error(o.out_jsonl, "write failed");
     commit_temp(o.out_jsonl);
+    temp.committed = true;
   }
   json features = json::object();
   for (auto& [name, v] : values) {

@@ -67,5 +67,14 @@ cp -r "$work/clip/labels" "$work/labels2"
 cp "$work/small/labels/000000.png" "$work/labels2/000002.png"
 expect "label of the wrong size" "$work/labels2/000002.png" -- run "$work/clip/video.mkv" --gt "$work/labels2"
 
+# gearnn probe: the same one-line errors, and its per-frame file only when complete.
+expect "probe: truncated video" "$work/cut.mkv" -- "$gearnn" probe "$work/cut.mkv" --out "$work/probe.jsonl"
+if [ ! -e "$work/probe.jsonl" ] && [ ! -e "$work/probe.jsonl.tmp" ]; then
+  passed=$((passed + 1))
+else
+  failures=$((failures + 1)); echo "FAIL probe left a per-frame file after an error"
+fi
+expect "probe: malformed gears.json" "$work/g/gears.json" -- "$gearnn" probe "$work/clip/video.mkv" --gears "$work/g"
+
 echo "cli_bad_inputs: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]
