@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/batch.h"
-#include "gearnn/errors.h"
-#include "gearnn/html_report.h"
-#include "gearnn/merge_reports.h"
+#include "gearnn/batch/batch.h"
+#include "gearnn/common/errors.h"
+#include "gearnn/metrics/merge_reports.h"
+#include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
 

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "commands.h"
-#include "gearnn/bench.h"
+#include "gearnn/model/bench.h"
 
 namespace gearnn::cli {
 

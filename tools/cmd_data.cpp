@@ -2,10 +2,10 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/distort.h"
-#include "gearnn/evaluate.h"
-#include "gearnn/probe.h"
-#include "gearnn/synth.h"
+#include "gearnn/datasets/distort.h"
+#include "gearnn/metrics/eval_masks.h"
+#include "gearnn/pipeline/probe.h"
+#include "gearnn/synth/synth_clip.h"
 
 namespace gearnn::cli {
 

@@ -2,8 +2,8 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/gear_combine.h"
-#include "gearnn/gear_jobs.h"
+#include "gearnn/gears/combine_gears.h"
+#include "gearnn/training/gear_commands.h"
 
 namespace gearnn::cli {
 

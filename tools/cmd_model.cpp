@@ -1,10 +1,10 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/errors.h"
-#include "gearnn/model_card.h"
-#include "gearnn/synth_scene.h"
-#include "gearnn/segmenter.h"
+#include "gearnn/common/errors.h"
+#include "gearnn/io/model_card.h"
+#include "gearnn/model/segmenter.h"
+#include "gearnn/synth/street_scene.h"
 
 namespace gearnn::cli {
 

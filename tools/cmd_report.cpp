@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/html_report.h"
+#include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
 

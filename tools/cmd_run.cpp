@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/html_report.h"
-#include "gearnn/run_pipeline.h"
+#include "gearnn/pipeline/run_video.h"
+#include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
 

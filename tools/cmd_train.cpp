@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "gearnn/train_job.h"
+#include "gearnn/training/train_command.h"
 
 namespace gearnn::cli {
 

@@ -1,0 +1,50 @@
+#pragma once
+// `gearnn distort`: re-encode a video through libx264 at a chosen QP, with
+// optional brightness, noise, blur and down/up-scaling, constant or varying
+// over frame ranges. Records each frame's true settings.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gearnn/common/json_io.h"
+
+namespace gearnn {
+
+struct DistortSettings {
+  int qp = 18;             // libx264 quantiser, 0..51
+  double brightness = 1;   // multiplies RGB, clipped
+  double noise = 0;        // Gaussian sigma in 0..255 units
+  double blur = 0;         // Gaussian blur sigma in pixels
+  double scale = 1;        // down-scale factor (then back up), 0 < scale <= 1
+  json to_json() const;
+};
+
+struct DistortSegment {
+  int64_t from = 0, to = 0;  // frames [from, to)
+  json overrides;            // keys of DistortSettings set for this range
+};
+
+struct DistortOptions {
+  std::string input;
+  std::string output;
+  DistortSettings base;
+  std::vector<DistortSegment> schedule;
+  uint64_t seed = 1;       // noise generator
+  std::string preset = "veryfast";
+  int threads = 1;         // encoder threads
+  int64_t max_frames = -1;
+  bool progress = true;
+};
+
+// Reads a schedule: {"segments": [{"frames": [from, to], "qp": 40, "brightness": 0.5}, ...]}.
+std::vector<DistortSegment> load_schedule(const std::string& path);
+// Settings of frame `index` under `schedule` (later segments win).
+DistortSettings settings_at(const DistortSettings& base, const std::vector<DistortSegment>& schedule,
+                            int64_t index, const std::string& source = "schedule");
+void validate_settings(const DistortSettings& s, const std::string& source);
+
+// Writes options.output and options.output + ".schedule.json".
+void distort_video(const DistortOptions& options);
+
+}  // namespace gearnn

@@ -1,0 +1,35 @@
+#pragma once
+// All gears of a set, resident in memory and validated against the model;
+// switching copies a gear's tensors into the live model in place and restores
+// base values for tensors the new gear does not set.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gearnn/gears/gear_set.h"
+#include "gearnn/model/segmenter.h"
+
+namespace gearnn {
+
+class GearBank {
+ public:
+  // Loads every gear file of `config`; throws Error naming the file when a
+  // tensor is unknown to the model or differs in shape or dtype, or when
+  // gears.json names another base model.
+  GearBank(const GearSet& config, Segmenter& model);
+  ~GearBank();
+
+  void apply(int gear);  // -1 = base weights
+  int active() const;
+  const GearSet& config() const;
+  std::string hash() const;                  // SHA-256 over gears.json and every gear file
+  int64_t gear_bytes() const;                // all gear tensors resident
+  int64_t backup_bytes() const;              // base copies kept for restoring
+  std::vector<std::string> tensor_names(int gear) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gearnn

@@ -1,0 +1,58 @@
+#pragma once
+// The LibTorch side of a model directory: a TorchScript module or a StreetNet,
+// behind one interface for inference, gears and training. Include only where
+// torch is needed; the rest of the code uses segmenter.h.
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include "gearnn/io/model_card.h"
+#include "gearnn/model/builtin_net.h"
+
+namespace gearnn {
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+class TorchModel {
+ public:
+  explicit TorchModel(const ModelCard& card);  // loads and validates
+  // A new StreetNet with seeded random weights, written to card.dir.
+  static void create_builtin(const ModelCard& card, uint64_t seed);
+
+  const ModelCard& card() const { return card_; }
+  // Logits [N, C, h, w] for a normalised batch [N, 3, H, W].
+  torch::Tensor forward(const torch::Tensor& x);
+  // Every parameter and buffer by name (BatchNorm running stats included),
+  // sharing storage with the live model.
+  NamedTensors named_tensors() const;
+  NamedTensors named_parameters() const;
+  void train(bool on);
+
+  // Module names of the BatchNorm layers.
+  std::vector<std::string> batchnorm_layers() const;
+  // BatchNorm layers in `layers` (all when empty) run in train mode so their
+  // running statistics follow the data; with `cumulative` they restart and
+  // average over every batch seen (built-in models; TorchScript ones keep
+  // their exponential average). Other BatchNorm layers train only if
+  // `others_train`. Call after train(true/false), which resets every layer.
+  void set_bn_mode(const std::vector<std::string>& layers, bool others_train, bool cumulative);
+  void restore_bn_momentum();
+  bool is_builtin() const { return card_.format == "builtin"; }
+
+  // Writes the weights (builtin: a plain {name: tensor} dict; torchscript: the
+  // module with its current weights) and the card into `dir`.
+  void save(const std::string& dir, const json& card_extra = json::object()) const;
+
+ private:
+  ModelCard card_;
+  StreetNet net_{nullptr};
+  std::map<std::string, c10::optional<double>> saved_momentum_;
+  std::shared_ptr<torch::jit::Module> script_;
+};
+
+// Reads a {name: tensor} dict written by torch::pickle_save or Python's torch.save(dict).
+std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path);
+void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors);
+
+std::string shape_text(const torch::Tensor& t);
+
+}  // namespace gearnn

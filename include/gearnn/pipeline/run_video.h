@@ -1,0 +1,36 @@
+#pragma once
+// `gearnn run`: decode -> estimate quality -> pick and overlay a gear ->
+// segment -> write masks, per-frame records and a report. Three threads joined
+// by bounded queues: decode, inference, writing.
+#include <string>
+
+#include "gearnn/common/json_io.h"
+
+namespace gearnn {
+
+struct RunOptions {
+  std::string input;
+  std::string model_dir;
+  std::string gears_dir;    // optional
+  std::string gt_dir;       // optional
+  std::string out_dir;
+  std::string masks = "ids";  // none | ids | color
+  std::string overlay_path;   // optional .mp4/.mkv colour overlay video
+  int threads = 0;            // LibTorch intra-op threads; 0 = all cores minus the decoder's
+  int decode_threads = 1;
+  int hold = 1;               // hysteresis: frames a new gear must match before switching
+  int64_t max_frames = -1;    // stop after this many frames
+  int queue_size = 4;
+  bool progress = true;       // drawn only if stderr is a terminal
+  json tag;                   // copied into the report as "tag" (batch keys); null = none
+};
+
+// Runs the pipeline and returns the report (also written to OUT/report.json).
+// On bad input throws Error; frames finished before the error stay in
+// OUT/frames.jsonl and OUT/report.json records "complete": false.
+json run_video(const RunOptions& options);
+
+// Peak resident memory of this process so far, in MiB.
+double peak_rss_mib();
+
+}  // namespace gearnn

@@ -1,0 +1,67 @@
+#include "gearnn/datasets/dataset.h"
+
+#include <filesystem>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
+#include "gearnn/io/label_io.h"
+#include "gearnn/io/video_reader.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+std::vector<ClipRef> load_dataset(const std::string& path) {
+  const json j = read_json_file(path);
+  if (!j.is_object() || !j.contains("clips") || !j["clips"].is_array() || j["clips"].empty())
+    fail(path, "expected {\"clips\": [...]} with at least one clip");
+  const fs::path base = fs::path(path).parent_path();
+  auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() ? p : (base / p).string(); };
+  std::vector<ClipRef> clips;
+  for (const json& c : j["clips"]) {
+    ClipRef ref;
+    if (c.is_string()) {
+      const std::string dir = resolve(c.get<std::string>());
+      ref = {dir + "/video.mkv", dir + "/labels"};
+    } else if (c.is_object() && c.contains("video") && c.contains("labels") && c["video"].is_string() &&
+               c["labels"].is_string()) {
+      ref = {resolve(c["video"].get<std::string>()), resolve(c["labels"].get<std::string>())};
+    } else {
+      fail(path, "each clip is a synth directory or {\"video\": ..., \"labels\": ...}");
+    }
+    if (!fs::is_directory(ref.labels)) fail(ref.labels, "label directory not found (listed in " + path + ")");
+    clips.push_back(ref);
+  }
+  return clips;
+}
+
+void FrameSet::append(const FrameSet& other) {
+  rgb.insert(rgb.end(), other.rgb.begin(), other.rgb.end());
+  labels.insert(labels.end(), other.labels.begin(), other.labels.end());
+}
+
+FrameSet load_frames(const std::string& video, const std::string& labels_dir, int stride, cv::Size size,
+                     int max_frames, std::vector<FrameFeatures>* features) {
+  ReaderOptions ropt;
+  ropt.measure = features != nullptr;
+  VideoReader reader(video, ropt);
+  FrameSet out;
+  DecodedFrame f;
+  while ((max_frames < 0 || static_cast<int>(out.size()) < max_frames) && reader.read(f)) {
+    if (f.index % std::max(1, stride) != 0) continue;
+    const std::string label_path = frame_png_path(labels_dir, f.index);
+    cv::Mat label = read_label_png(label_path);
+    if (label.size() != f.rgb.size()) fail(label_path, "label size differs from the frame size of " + video);
+    cv::Mat rgb, lab;
+    cv::resize(f.rgb, rgb, size, 0, 0, cv::INTER_AREA);
+    cv::resize(label, lab, size, 0, 0, cv::INTER_NEAREST);
+    out.rgb.push_back(rgb);
+    out.labels.push_back(lab);
+    if (features) features->push_back(f.features);
+  }
+  if (out.size() == 0) fail(video, "no frames loaded");
+  return out;
+}
+
+}  // namespace gearnn

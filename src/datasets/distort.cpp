@@ -1,0 +1,171 @@
+#include "gearnn/datasets/distort.h"
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/progress.h"
+#include "gearnn/io/video_reader.h"
+#include "gearnn/io/video_writer.h"
+
+namespace gearnn {
+
+json DistortSettings::to_json() const {
+  return {{"qp", qp}, {"brightness", brightness}, {"noise", noise}, {"blur", blur}, {"scale", scale}};
+}
+
+void validate_settings(const DistortSettings& s, const std::string& source) {
+  if (s.qp < 0 || s.qp > 51) fail(source, "qp must be 0..51");
+  if (!(s.brightness >= 0 && s.brightness <= 10)) fail(source, "brightness must be 0..10");
+  if (!(s.noise >= 0 && s.noise <= 255)) fail(source, "noise sigma must be 0..255");
+  if (!(s.blur >= 0 && s.blur <= 100)) fail(source, "blur sigma must be 0..100");
+  if (!(s.scale > 0 && s.scale <= 1)) fail(source, "scale must be in (0, 1]");
+}
+
+static void apply_overrides(DistortSettings& s, const json& o, const std::string& source) {
+  for (const auto& [key, value] : o.items()) {
+    if (!value.is_number()) fail(source, "setting \"" + key + "\" must be a number");
+    if (key == "qp") {
+      if (!value.is_number_integer()) fail(source, "qp must be an integer");
+      s.qp = value.get<int>();
+    } else if (key == "brightness") {
+      s.brightness = value.get<double>();
+    } else if (key == "noise") {
+      s.noise = value.get<double>();
+    } else if (key == "blur") {
+      s.blur = value.get<double>();
+    } else if (key == "scale") {
+      s.scale = value.get<double>();
+    } else {
+      fail(source, "unknown setting \"" + key + "\" (qp, brightness, noise, blur, scale)");
+    }
+  }
+  validate_settings(s, source);
+}
+
+std::vector<DistortSegment> load_schedule(const std::string& path) {
+  const json j = read_json_file(path);
+  if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array())
+    fail(path, "expected {\"segments\": [{\"frames\": [from, to], ...}, ...]}");
+  std::vector<DistortSegment> out;
+  for (const json& seg : j["segments"]) {
+    if (!seg.is_object() || !seg.contains("frames") || !seg["frames"].is_array() || seg["frames"].size() != 2 ||
+        !seg["frames"][0].is_number_integer() || !seg["frames"][1].is_number_integer())
+      fail(path, "each segment needs \"frames\": [from, to] (integers)");
+    DistortSegment s;
+    s.from = seg["frames"][0].get<int64_t>();
+    s.to = seg["frames"][1].get<int64_t>();
+    if (s.from < 0 || s.to <= s.from) fail(path, "segment frames must satisfy 0 <= from < to");
+    s.overrides = seg;
+    s.overrides.erase("frames");
+    DistortSettings check;
+    apply_overrides(check, s.overrides, path);
+    out.push_back(s);
+  }
+  return out;
+}
+
+DistortSettings settings_at(const DistortSettings& base, const std::vector<DistortSegment>& schedule,
+                            int64_t index, const std::string& source) {
+  DistortSettings s = base;
+  for (const auto& seg : schedule)
+    if (index >= seg.from && index < seg.to) apply_overrides(s, seg.overrides, source);
+  return s;
+}
+
+namespace {
+
+// libx264 options giving every frame exactly its scheduled QP: plain constant
+// QP when it never changes, else rate-control zones (which only act under a
+// rate-control mode, and only exactly with adaptive quantisation off).
+std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t frames) {
+  std::map<std::string, std::string> opts{{"preset", o.preset}};
+  const std::string flat = "ipratio=1.0:pbratio=1.0";  // I and B frames at the same QP as P
+  int64_t end = frames;
+  for (const auto& seg : o.schedule) end = std::max(end, seg.to);
+  std::vector<std::pair<int64_t, int>> runs;  // (first frame, qp)
+  for (int64_t i = 0; i < end; ++i) {
+    const int qp = settings_at(o.base, o.schedule, i).qp;
+    if (runs.empty() || runs.back().second != qp) runs.emplace_back(i, qp);
+  }
+  if (runs.size() <= 1) {
+    opts["qp"] = std::to_string(runs.empty() ? o.base.qp : runs[0].second);
+    opts["x264-params"] = flat;
+    return opts;
+  }
+  std::ostringstream zones;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : std::max<int64_t>(end, 1) * 4;
+    zones << (k ? "/" : "") << runs[k].first << "," << last << ",q=" << runs[k].second;
+  }
+  // x264 codes the first frame from the rate factor, not its zone: start at the first zone's QP.
+  opts["crf"] = std::to_string(runs[0].second);
+  // No B-frames: x264 codes B-frames between references of two zones at an
+  // interpolated QP, which would make the recorded per-frame QP untrue.
+  opts["x264-params"] = flat + ":aq-mode=0:mbtree=0:bframes=0:zones=" + zones.str();
+  return opts;
+}
+
+void apply_effects(cv::Mat& rgb, const DistortSettings& s, uint64_t seed, int64_t index) {
+  if (s.scale < 1) {
+    cv::Mat small;
+    const cv::Size size(std::max(1, static_cast<int>(rgb.cols * s.scale + 0.5)),
+                        std::max(1, static_cast<int>(rgb.rows * s.scale + 0.5)));
+    cv::resize(rgb, small, size, 0, 0, cv::INTER_AREA);
+    cv::resize(small, rgb, rgb.size(), 0, 0, cv::INTER_LINEAR);
+  }
+  if (s.blur > 0) cv::GaussianBlur(rgb, rgb, cv::Size(0, 0), s.blur);
+  if (s.brightness != 1 || s.noise > 0) {
+    cv::Mat f;
+    rgb.convertTo(f, CV_32FC3, s.brightness);
+    if (s.noise > 0) {
+      cv::RNG rng(seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(index) + 1);
+      cv::Mat n(f.size(), CV_32FC3);
+      rng.fill(n, cv::RNG::NORMAL, 0.0, s.noise);
+      f += n;
+    }
+    f.convertTo(rgb, CV_8UC3);  // saturating: over-exposure clips like a sensor
+  }
+}
+
+}  // namespace
+
+void distort_video(const DistortOptions& o) {
+  validate_settings(o.base, "command line");
+  ReaderOptions ropt;
+  ropt.measure = false;
+  VideoReader reader(o.input, ropt);
+  const VideoInfo info = reader.info();
+  if (info.width % 2 || info.height % 2) fail(o.input, "frame size must be even for 4:2:0 H.264");
+  int64_t frames = info.frame_count > 0 ? info.frame_count : 0;
+  if (o.max_frames >= 0) frames = std::min(frames, o.max_frames);
+  EncoderSettings enc;
+  enc.codec = "libx264";
+  enc.pix_fmt = "yuv420p";
+  enc.fps = info.fps > 0 ? info.fps : 10;
+  enc.threads = o.threads;
+  enc.options = x264_options(o, frames);
+  VideoWriter writer(o.output, info.width, info.height, enc);
+  Progress progress("gearnn distort", info.frame_count, o.progress && Progress::stderr_is_terminal());
+  json per_frame = json::array();
+  DecodedFrame frame;
+  while ((o.max_frames < 0 || writer.frames_written() < o.max_frames) && reader.read(frame)) {
+    const DistortSettings s = settings_at(o.base, o.schedule, frame.index);
+    apply_effects(frame.rgb, s, o.seed, frame.index);
+    writer.write(frame.rgb);
+    json rec = s.to_json();
+    rec["frame"] = frame.index;
+    per_frame.push_back(rec);
+    progress.update(frame.index + 1);
+  }
+  writer.finish();
+  progress.finish();
+  write_json_file(o.output + ".schedule.json", {{"input", o.input},
+                                                {"output", o.output},
+                                                {"encoder", {{"codec", "libx264"}, {"options", enc.options}}},
+                                                {"seed", o.seed},
+                                                {"frames", per_frame}});
+}
+
+}  // namespace gearnn

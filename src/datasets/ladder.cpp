@@ -1,0 +1,58 @@
+#include "gearnn/datasets/ladder.h"
+
+#include <filesystem>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/hashing.h"
+#include "gearnn/datasets/distort.h"
+#include "gearnn/quality/frame_features.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+Ladder load_ladder(const std::string& path) {
+  const json j = read_json_file(path);
+  Ladder l;
+  l.name = json_get<std::string>(j, "name", path);
+  l.feature = json_get<std::string>(j, "feature", path);
+  const auto& names = numeric_feature_names();
+  if (std::find(names.begin(), names.end(), l.feature) == names.end())
+    fail(path, "unknown feature \"" + l.feature + "\"");
+  const json levels = json_get<json>(j, "levels", path);
+  if (!levels.is_array() || levels.empty()) fail(path, "levels must be a non-empty array");
+  for (const json& lv : levels) {
+    if (!lv.is_object()) fail(path, "each level must be an object");
+    LadderLevel level;
+    level.name = json_get<std::string>(lv, "name", path);
+    level.settings = lv;
+    level.settings.erase("name");
+    // Reuse the schedule parser's checks on the settings.
+    settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, path);
+    l.levels.push_back(level);
+  }
+  return l;
+}
+
+std::string render_level(const ClipRef& clip, const LadderLevel& level, const std::string& cache_dir) {
+  std::error_code ec;
+  const auto size = fs::file_size(clip.video, ec);
+  if (ec) fail(clip.video, "video not found");
+  const auto mtime = fs::last_write_time(clip.video).time_since_epoch().count();
+  // The cache key covers the source file (path, size, time) and the settings.
+  const std::string key = sha256_string(fs::absolute(clip.video).string() + "|" + std::to_string(size) + "|" +
+                                        std::to_string(mtime) + "|" + level.settings.dump())
+                              .substr(0, 16);
+  fs::create_directories(cache_dir);
+  const std::string out = cache_dir + "/" + level.name + "-" + key + ".mp4";
+  if (fs::exists(out)) return out;
+  DistortOptions o;
+  o.input = clip.video;
+  o.output = out;
+  o.base = settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, level.name);
+  o.progress = false;
+  distort_video(o);
+  return out;
+}
+
+}  // namespace gearnn

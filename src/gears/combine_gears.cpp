@@ -1,0 +1,94 @@
+#include "gearnn/gears/combine_gears.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "gearnn/gears/gear_set.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+namespace {
+
+json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
+
+}  // namespace
+
+json combine_gear_sets(const CombineGearsOptions& o) {
+  const GearSet first = load_gear_set(o.first_dir), then = load_gear_set(o.then_dir);
+  const std::string first_json = o.first_dir + "/gears.json", then_json = o.then_dir + "/gears.json";
+  const json hash_a = first.raw.value("base_model_hash", json()), hash_b = then.raw.value("base_model_hash", json());
+  if (hash_a.is_string() && hash_b.is_string() && hash_a != hash_b)
+    fail(then_json, "made for another model than " + first_json + " (base_model_hash differs)");
+  if (first.gears.empty()) fail(first_json, "has no gears");
+
+  // The first set must switch on one feature, one range per gear.
+  const std::string feature = first.gears[0].when.size() == 1 ? first.gears[0].when[0].feature : "";
+  for (const auto& g : first.gears)
+    if (g.when.size() != 1 || g.when[0].feature != feature)
+      fail(first_json, "gear " + g.name + ": the first set must switch on one feature, one range per gear");
+  for (const auto& g : then.gears)
+    for (const auto& r : g.when)
+      if (r.feature == feature) fail(then_json, "gear " + g.name + " also switches on " + feature);
+
+  // Neutral gears: named, or those whose recorded validation gain is below min_gain.
+  std::set<std::string> neutral(o.neutral.begin(), o.neutral.end());
+  for (const auto& n : neutral)
+    if (std::none_of(first.gears.begin(), first.gears.end(), [&](const GearSpec& g) { return g.name == n; }))
+      fail(first_json, "no gear named " + n + " (given as neutral)");
+  if (o.neutral.empty()) {
+    for (size_t i = 0; i < first.gears.size(); ++i) {
+      const json& raw = first.raw["gears"][i];
+      if (!raw.contains("val_miou") || !raw.contains("base_val_miou"))
+        fail(first_json, "gear " + first.gears[i].name + " records no validation mIoU; name the neutral gears");
+      if (raw["val_miou"].get<double>() - raw["base_val_miou"].get<double>() < o.min_gain)
+        neutral.insert(first.gears[i].name);
+    }
+  }
+  if (neutral.empty()) fail(first_json, "no neutral gear (none gains less than the minimum); name them");
+
+  // Their ranges must join into one band, where the second set applies.
+  std::vector<GearRange> ranges;
+  for (const auto& g : first.gears)
+    if (neutral.count(g.name)) ranges.push_back(g.when[0]);
+  std::sort(ranges.begin(), ranges.end(), [](const GearRange& a, const GearRange& b) { return a.lo < b.lo; });
+  for (size_t i = 1; i < ranges.size(); ++i)
+    if (std::abs(ranges[i].lo - ranges[i - 1].hi) > 1e-9)
+      fail(first_json, "the neutral gears' " + feature + " ranges are not adjacent");
+  const double lo = ranges.front().lo, hi = ranges.back().hi;
+
+  fs::create_directories(o.out_dir);
+  const fs::path out_abs = fs::absolute(o.out_dir);
+  auto relative_file = [&](const GearSet& cfg, size_t i) {
+    return fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string();
+  };
+  json gears = json::array();
+  std::set<std::string> names;
+  for (size_t i = 0; i < first.gears.size(); ++i) {
+    if (neutral.count(first.gears[i].name)) continue;
+    json g = first.raw["gears"][i];
+    g["file"] = relative_file(first, i);
+    names.insert(first.gears[i].name);
+    gears.push_back(g);
+  }
+  for (size_t i = 0; i < then.gears.size(); ++i) {
+    if (!names.insert(then.gears[i].name).second)
+      fail(then_json, "gear name " + then.gears[i].name + " is also in " + first_json);
+    json g = then.raw["gears"][i];
+    g["file"] = relative_file(then, i);
+    g["when"][feature] = {bound(lo), bound(hi)};
+    gears.push_back(g);
+  }
+  json out = {{"combined", {{"first", o.first_dir}, {"then", o.then_dir},
+                            {"neutral", std::vector<std::string>(neutral.begin(), neutral.end())},
+                            {"band", {{feature, {bound(lo), bound(hi)}}}}}},
+              {"gears", gears}};
+  if (hash_a.is_string()) out["base_model_hash"] = hash_a;
+  write_json_file(o.out_dir + "/gears.json", out);
+  return out;
+}
+
+}  // namespace gearnn

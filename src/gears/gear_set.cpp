@@ -1,0 +1,96 @@
+#include "gearnn/gears/gear_set.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <set>
+
+#include "gearnn/common/errors.h"
+
+namespace gearnn {
+
+bool GearSpec::matches(const FrameFeatures& f) const {
+  for (const auto& r : when) {
+    const auto v = f.get(r.feature);
+    if (!v || !(*v >= r.lo && *v < r.hi)) return false;
+  }
+  return true;
+}
+
+int GearSet::match(const FrameFeatures& f) const {
+  for (size_t i = 0; i < gears.size(); ++i)
+    if (gears[i].matches(f)) return static_cast<int>(i);
+  return -1;
+}
+
+GearSet parse_gear_set(const json& j, const std::string& dir, const std::string& source) {
+  GearSet cfg;
+  cfg.dir = dir;
+  cfg.raw = j;
+  if (!j.is_object() || !j.contains("gears") || !j["gears"].is_array())
+    fail(source, "expected an object with a \"gears\" array");
+  const auto& names = numeric_feature_names();
+  std::set<std::string> seen;
+  for (const json& g : j["gears"]) {
+    if (!g.is_object()) fail(source, "each gear must be an object");
+    GearSpec spec;
+    spec.name = json_get<std::string>(g, "name", source);
+    spec.file = json_get<std::string>(g, "file", source);
+    if (spec.name.empty() || !seen.insert(spec.name).second) fail(source, "gear names must be unique and non-empty");
+    const json when = g.contains("when") ? g["when"] : json::object();
+    if (!when.is_object()) fail(source, "gear " + spec.name + ": \"when\" must be an object");
+    for (const auto& [feature, range] : when.items()) {
+      if (std::find(names.begin(), names.end(), feature) == names.end())
+        fail(source, "gear " + spec.name + ": unknown feature \"" + feature + "\" in \"when\"");
+      if (!range.is_array() || range.size() != 2 || !(range[0].is_number() || range[0].is_null()) ||
+          !(range[1].is_number() || range[1].is_null()))
+        fail(source, "gear " + spec.name + ": range for " + feature + " must be [lo, hi] (numbers or null)");
+      const double inf = std::numeric_limits<double>::infinity();
+      GearRange r{feature, range[0].is_null() ? -inf : range[0].get<double>(),
+                  range[1].is_null() ? inf : range[1].get<double>()};
+      if (!(r.lo < r.hi)) fail(source, "gear " + spec.name + ": empty range for " + feature);
+      spec.when.push_back(r);
+    }
+    cfg.gears.push_back(spec);
+  }
+  return cfg;
+}
+
+GearSet load_gear_set(const std::string& dir) {
+  if (!std::filesystem::is_directory(dir)) fail(dir, "gear directory not found");
+  const std::string path = dir + "/gears.json";
+  GearSet cfg = parse_gear_set(read_json_file(path), dir, path);
+  for (size_t i = 0; i < cfg.gears.size(); ++i)
+    if (!std::filesystem::is_regular_file(cfg.file_path(i)))
+      fail(cfg.file_path(i), "gear file named by " + path + " not found");
+  return cfg;
+}
+
+GearSelector::GearSelector(const GearSet& config, int hold) : config_(config), hold_(std::max(1, hold)) {}
+
+int GearSelector::update(const FrameFeatures& f) {
+  const int want = config_.match(f);
+  if (!started_) {
+    started_ = true;
+    current_ = want;
+    return current_;
+  }
+  if (want == current_) {
+    pending_count_ = 0;
+    return current_;
+  }
+  if (want == pending_) {
+    ++pending_count_;
+  } else {
+    pending_ = want;
+    pending_count_ = 1;
+  }
+  if (pending_count_ >= hold_) {
+    current_ = want;
+    pending_count_ = 0;
+    ++switches_;
+  }
+  return current_;
+}
+
+}  // namespace gearnn

@@ -1,0 +1,200 @@
+#include "gearnn/io/video_reader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/quality/bitstream_qp.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/video_enc_params.h>
+#include <libswscale/swscale.h>
+}
+
+namespace gearnn {
+
+namespace {
+
+// True when data[0] is an 8-bit luma plane we can measure directly.
+bool has_8bit_luma_plane(AVPixelFormat fmt) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(fmt);
+  if (!d) return false;
+  if (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BAYER)) return false;
+  return d->comp[0].plane == 0 && d->comp[0].depth == 8 && d->comp[0].step == 1;
+}
+
+// YUV frames are studio range unless flagged full range (or a yuvj format).
+bool is_limited_range(const AVFrame* frame, AVPixelFormat fmt) {
+  if (frame->color_range == AVCOL_RANGE_JPEG) return false;
+  if (fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P || fmt == AV_PIX_FMT_YUVJ444P ||
+      fmt == AV_PIX_FMT_GRAY8)
+    return false;
+  return true;
+}
+
+}  // namespace
+
+struct VideoReader::Impl {
+  std::string path;
+  ReaderOptions opt;
+  VideoInfo info;
+  AVFormatContext* fmt = nullptr;
+  AVCodecContext* dec = nullptr;
+  SwsContext* sws = nullptr;
+  AVPacket* pkt = nullptr;
+  AVFrame* frame = nullptr;
+  int stream = -1;
+  AVRational time_base{0, 1};
+  int64_t next_index = 0;
+  double last_pts_time = -1;
+  bool flushing = false, finished = false;
+
+  ~Impl() {
+    sws_freeContext(sws);
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+  }
+
+  void open() {
+    int rc = avformat_open_input(&fmt, path.c_str(), nullptr, nullptr);
+    if (rc < 0) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
+    rc = avformat_find_stream_info(fmt, nullptr);
+    if (rc < 0) fail(path, "cannot read stream info (" + av_error_text(rc) + ")");
+    const AVCodec* codec = nullptr;
+    stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (stream < 0 || !codec) fail(path, "not a video file (no decodable video stream)");
+    AVStream* st = fmt->streams[stream];
+    dec = avcodec_alloc_context3(codec);
+    avcodec_parameters_to_context(dec, st->codecpar);
+    dec->thread_count = std::max(1, opt.decode_threads);
+    dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    dec->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;  // per-block QP
+    rc = avcodec_open2(dec, codec, nullptr);
+    if (rc < 0) fail(path, "cannot open decoder " + std::string(codec->name) + " (" + av_error_text(rc) + ")");
+    if (dec->width <= 0 || dec->height <= 0) fail(path, "video stream has no frame size");
+    time_base = st->time_base;
+    info.width = dec->width;
+    info.height = dec->height;
+    info.codec = codec->name;
+    AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+    info.fps = r.num && r.den ? av_q2d(r) : 0;
+    info.frame_count = st->nb_frames > 0 ? st->nb_frames : -1;
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+      info.duration = st->duration * av_q2d(st->time_base);
+    else if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
+      info.duration = fmt->duration / static_cast<double>(AV_TIME_BASE);
+    pkt = av_packet_alloc();
+    frame = av_frame_alloc();
+  }
+
+  // Pulls one decoded frame into `frame`; false at the end of the stream.
+  bool decode_next() {
+    while (true) {
+      int rc = avcodec_receive_frame(dec, frame);
+      if (rc == 0) return true;
+      if (rc == AVERROR_EOF) return false;
+      if (rc != AVERROR(EAGAIN)) fail(path, "corrupt video data (" + av_error_text(rc) + ")");
+      if (flushing) return false;
+      rc = av_read_frame(fmt, pkt);
+      if (rc == AVERROR_EOF) {
+        flushing = true;
+        avcodec_send_packet(dec, nullptr);
+        continue;
+      }
+      if (rc < 0) fail(path, "read error, file truncated or corrupt (" + av_error_text(rc) + ")");
+      if (pkt->stream_index == stream) {
+        rc = avcodec_send_packet(dec, pkt);
+        if (rc < 0 && rc != AVERROR(EAGAIN))
+          fail(path, "corrupt video data near frame " + std::to_string(next_index) + " (" + av_error_text(rc) + ")");
+      }
+      av_packet_unref(pkt);
+    }
+  }
+
+  // A container that declared more frames or time than it delivered was cut short.
+  void check_complete() const {
+    if (info.frame_count > 0 && next_index < info.frame_count)
+      fail(path, "truncated video: decoded " + std::to_string(next_index) + " of " +
+                     std::to_string(info.frame_count) + " frames");
+    if (info.duration > 0 && info.fps > 0 && next_index > 0) {
+      const double covered = last_pts_time + 1.0 / info.fps;
+      const double start = fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time / double(AV_TIME_BASE) : 0;
+      if (covered - start < info.duration - 2.5 / info.fps)
+        fail(path, "truncated video: frames cover " + std::to_string(covered - start) + " s of a declared " +
+                       std::to_string(info.duration) + " s");
+    }
+    if (next_index == 0) fail(path, "no decodable video frames");
+  }
+
+  void convert(DecodedFrame& out) {
+    const int w = frame->width, h = frame->height;
+    sws = sws_getCachedContext(sws, w, h, static_cast<AVPixelFormat>(frame->format), w, h, AV_PIX_FMT_RGB24,
+                               SWS_BILINEAR, nullptr, nullptr, nullptr);
+    if (!sws) fail(path, "unsupported pixel format");
+    out.rgb.create(h, w, CV_8UC3);
+    uint8_t* dst[4] = {out.rgb.data, nullptr, nullptr, nullptr};
+    int dst_stride[4] = {static_cast<int>(out.rgb.step[0]), 0, 0, 0};
+    sws_scale(sws, frame->data, frame->linesize, 0, h, dst, dst_stride);
+  }
+
+  void measure(DecodedFrame& out) {
+    auto t0 = std::chrono::steady_clock::now();
+    FrameFeatures& f = out.features;
+    f = FrameFeatures{};
+    f.qp = frame_qp(frame);
+    f.bytes = frame->pkt_size > 0 ? frame->pkt_size : 0;
+    f.bpp = 8.0 * static_cast<double>(f.bytes) / (static_cast<double>(frame->width) * frame->height);
+    f.type = av_get_picture_type_char(frame->pict_type);
+    const auto fmt = static_cast<AVPixelFormat>(frame->format);
+    if (has_8bit_luma_plane(fmt)) {
+      measure_pixel_features(frame->data[0], frame->width, frame->height, frame->linesize[0], f,
+                             is_limited_range(frame, fmt));
+    } else {
+      cv::Mat gray;
+      if (out.rgb.empty()) convert(out);
+      cv::cvtColor(out.rgb, gray, cv::COLOR_RGB2GRAY);
+      measure_pixel_features(gray.data, gray.cols, gray.rows, static_cast<int>(gray.step[0]), f);
+    }
+    out.estimate_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+};
+
+VideoReader::VideoReader(const std::string& path, ReaderOptions options) : impl_(new Impl) {
+  impl_->path = path;
+  impl_->opt = options;
+  impl_->open();
+}
+
+VideoReader::~VideoReader() = default;
+
+const VideoInfo& VideoReader::info() const { return impl_->info; }
+
+bool VideoReader::read(DecodedFrame& out) {
+  Impl& d = *impl_;
+  if (d.finished) return false;
+  if (!d.decode_next()) {
+    d.finished = true;
+    d.check_complete();
+    return false;
+  }
+  out.index = d.next_index++;
+  const int64_t ts = d.frame->best_effort_timestamp;
+  out.pts_time = ts != AV_NOPTS_VALUE ? ts * av_q2d(d.time_base)
+                                      : (d.info.fps > 0 ? out.index / d.info.fps : static_cast<double>(out.index));
+  d.last_pts_time = out.pts_time;
+  out.rgb.release();
+  if (d.opt.convert_rgb) d.convert(out);
+  if (d.opt.measure) d.measure(out);
+  av_frame_unref(d.frame);
+  return true;
+}
+
+}  // namespace gearnn

@@ -1,0 +1,129 @@
+#include "gearnn/io/video_writer.h"
+
+#include <cstdio>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+namespace gearnn {
+
+struct VideoWriter::Impl {
+  std::string path;
+  int width = 0, height = 0;
+  AVFormatContext* fmt = nullptr;
+  AVCodecContext* enc = nullptr;
+  AVStream* st = nullptr;
+  SwsContext* sws = nullptr;
+  AVFrame* frame = nullptr;
+  AVPacket* pkt = nullptr;
+  int64_t next_pts = 0;
+  bool finished = false;
+
+  ~Impl() {
+    if (fmt && !(fmt->oformat->flags & AVFMT_NOFILE)) avio_closep(&fmt->pb);
+    avformat_free_context(fmt);
+    avcodec_free_context(&enc);
+    sws_freeContext(sws);
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    if (!finished) std::remove(temp_name(path).c_str());
+  }
+
+  void drain(bool flush) {
+    int rc = avcodec_send_frame(enc, flush ? nullptr : frame);
+    if (rc < 0) fail(path, "encoder rejected a frame (" + av_error_text(rc) + ")");
+    while ((rc = avcodec_receive_packet(enc, pkt)) == 0) {
+      av_packet_rescale_ts(pkt, enc->time_base, st->time_base);
+      pkt->stream_index = st->index;
+      rc = av_interleaved_write_frame(fmt, pkt);
+      if (rc < 0) fail(path, "cannot write packet (" + av_error_text(rc) + ")");
+    }
+    if (rc != AVERROR(EAGAIN) && rc != AVERROR_EOF) fail(path, "encoding failed (" + av_error_text(rc) + ")");
+  }
+};
+
+VideoWriter::VideoWriter(const std::string& path, int width, int height, const EncoderSettings& s)
+    : impl_(new Impl) {
+  Impl& d = *impl_;
+  d.path = path;
+  d.width = width;
+  d.height = height;
+  // The container follows the final name, not the temporary one.
+  const AVOutputFormat* ofmt = av_guess_format(nullptr, path.c_str(), nullptr);
+  if (!ofmt) fail(path, "unknown output container (use .mkv, .mp4, .avi ...)");
+  int rc = avformat_alloc_output_context2(&d.fmt, ofmt, nullptr, temp_name(path).c_str());
+  if (rc < 0) fail(path, "cannot create output (" + av_error_text(rc) + ")");
+  const AVCodec* codec = avcodec_find_encoder_by_name(s.codec.c_str());
+  if (!codec) fail(path, "encoder " + s.codec + " is not available");
+  d.enc = avcodec_alloc_context3(codec);
+  d.enc->width = width;
+  d.enc->height = height;
+  d.enc->pix_fmt = av_get_pix_fmt(s.pix_fmt.c_str());
+  if (d.enc->pix_fmt == AV_PIX_FMT_NONE) fail(path, "unknown pixel format " + s.pix_fmt);
+  const AVRational rate = av_d2q(s.fps > 0 ? s.fps : 10, 100000);
+  d.enc->time_base = av_inv_q(rate);
+  d.enc->framerate = rate;
+  d.enc->thread_count = s.threads;
+  if (d.fmt->oformat->flags & AVFMT_GLOBALHEADER) d.enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  AVDictionary* opts = nullptr;
+  for (const auto& [k, v] : s.options) av_dict_set(&opts, k.c_str(), v.c_str(), 0);
+  rc = avcodec_open2(d.enc, codec, &opts);
+  av_dict_free(&opts);
+  if (rc < 0) fail(path, "cannot open encoder " + s.codec + " (" + av_error_text(rc) + ")");
+  d.st = avformat_new_stream(d.fmt, nullptr);
+  avcodec_parameters_from_context(d.st->codecpar, d.enc);
+  d.st->time_base = d.enc->time_base;
+  d.st->avg_frame_rate = rate;
+  if (!(d.fmt->oformat->flags & AVFMT_NOFILE)) {
+    rc = avio_open(&d.fmt->pb, temp_name(path).c_str(), AVIO_FLAG_WRITE);
+    if (rc < 0) fail(path, "cannot write file (" + av_error_text(rc) + ")");
+  }
+  rc = avformat_write_header(d.fmt, nullptr);
+  if (rc < 0) fail(path, "cannot write header (" + av_error_text(rc) + ")");
+  d.frame = av_frame_alloc();
+  d.frame->format = d.enc->pix_fmt;
+  d.frame->width = width;
+  d.frame->height = height;
+  if (av_frame_get_buffer(d.frame, 0) < 0) fail(path, "out of memory");
+  d.pkt = av_packet_alloc();
+  d.sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, d.enc->pix_fmt, SWS_BILINEAR,
+                         nullptr, nullptr, nullptr);
+  if (!d.sws) fail(path, "cannot convert RGB to " + s.pix_fmt);
+}
+
+VideoWriter::~VideoWriter() = default;
+
+void VideoWriter::write(const cv::Mat& rgb) {
+  Impl& d = *impl_;
+  if (rgb.type() != CV_8UC3 || rgb.cols != d.width || rgb.rows != d.height)
+    fail(d.path, "frame of the wrong size or type for this video");
+  if (av_frame_make_writable(d.frame) < 0) fail(d.path, "out of memory");
+  const uint8_t* src[4] = {rgb.data, nullptr, nullptr, nullptr};
+  const int src_stride[4] = {static_cast<int>(rgb.step[0]), 0, 0, 0};
+  sws_scale(d.sws, src, src_stride, 0, d.height, d.frame->data, d.frame->linesize);
+  d.frame->pts = d.next_pts++;
+  d.drain(false);
+}
+
+void VideoWriter::finish() {
+  Impl& d = *impl_;
+  if (d.finished) return;
+  d.drain(true);
+  int rc = av_write_trailer(d.fmt);
+  if (rc < 0) fail(d.path, "cannot finish file (" + av_error_text(rc) + ")");
+  if (!(d.fmt->oformat->flags & AVFMT_NOFILE)) avio_closep(&d.fmt->pb);
+  commit_temp(d.path);
+  d.finished = true;
+}
+
+int64_t VideoWriter::frames_written() const { return impl_->next_pts; }
+
+}  // namespace gearnn

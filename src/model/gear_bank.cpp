@@ -1,0 +1,103 @@
+#include "gearnn/model/gear_bank.h"
+
+#include <map>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/hashing.h"
+#include "gearnn/model/torch_model.h"
+
+namespace gearnn {
+
+struct GearBank::Impl {
+  GearSet config;
+  std::string hash;
+  std::vector<torch::Tensor> live;  // model tensors touched by any gear
+  std::vector<torch::Tensor> base;  // their base values
+  std::vector<std::string> names;
+  // Per gear: (index into live, value).
+  std::vector<std::vector<std::pair<size_t, torch::Tensor>>> gears;
+  int active = -1;
+};
+
+GearBank::GearBank(const GearSet& config, Segmenter& model) : impl_(new Impl) {
+  Impl& d = *impl_;
+  d.config = config;
+  const std::string json_path = config.dir + "/gears.json";
+  if (config.raw.contains("base_model_hash") && config.raw["base_model_hash"].is_string() &&
+      config.raw["base_model_hash"].get<std::string>() != model.hash())
+    fail(json_path, "gear set was built for another model (base_model_hash differs from " +
+                        model.card().dir + ")");
+  std::map<std::string, torch::Tensor> model_tensors;
+  for (auto& [name, t] : model.torch_model().named_tensors()) model_tensors[name] = t;
+  std::map<std::string, size_t> slot;
+  Sha256 h;
+  h.update(sha256_file(json_path));
+  for (size_t g = 0; g < config.gears.size(); ++g) {
+    const std::string path = config.file_path(g);
+    h.update(sha256_file(path));
+    std::vector<std::pair<size_t, torch::Tensor>> entries;
+    for (auto& [name, value] : load_tensor_dict(path)) {
+      auto it = model_tensors.find(name);
+      if (it == model_tensors.end())
+        fail(path, "tensor '" + name + "' is not in the model " + model.card().dir + " (gear for another model?)");
+      const torch::Tensor& target = it->second;
+      if (!value.sizes().equals(target.sizes()))
+        fail(path, "tensor '" + name + "' has shape " + shape_text(value) + ", the model's is " + shape_text(target));
+      if (value.scalar_type() != target.scalar_type())
+        fail(path, "tensor '" + name + "' has dtype " + std::string(c10::toString(value.scalar_type())) +
+                       ", the model's is " + c10::toString(target.scalar_type()));
+      auto [pos, added] = slot.emplace(name, d.live.size());
+      if (added) {
+        d.live.push_back(target);
+        d.base.push_back(target.detach().clone());
+        d.names.push_back(name);
+      }
+      entries.emplace_back(pos->second, value.contiguous());
+    }
+    d.gears.push_back(std::move(entries));
+  }
+  d.hash = h.hex();
+}
+
+GearBank::~GearBank() = default;
+
+void GearBank::apply(int gear) {
+  Impl& d = *impl_;
+  if (gear == d.active) return;
+  if (gear < -1 || gear >= static_cast<int>(d.gears.size())) throw Error("", "gear index out of range");
+  torch::NoGradGuard no_grad;
+  std::vector<char> set_by_new(d.live.size(), 0);
+  if (gear >= 0)
+    for (const auto& e : d.gears[gear]) set_by_new[e.first] = 1;
+  if (d.active >= 0)
+    for (const auto& e : d.gears[d.active])
+      if (!set_by_new[e.first]) d.live[e.first].copy_(d.base[e.first]);
+  if (gear >= 0)
+    for (const auto& [i, value] : d.gears[gear]) d.live[i].copy_(value);
+  d.active = gear;
+}
+
+int GearBank::active() const { return impl_->active; }
+const GearSet& GearBank::config() const { return impl_->config; }
+std::string GearBank::hash() const { return impl_->hash; }
+
+int64_t GearBank::gear_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& g : impl_->gears)
+    for (const auto& e : g) bytes += e.second.numel() * e.second.element_size();
+  return bytes;
+}
+
+int64_t GearBank::backup_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& t : impl_->base) bytes += t.numel() * t.element_size();
+  return bytes;
+}
+
+std::vector<std::string> GearBank::tensor_names(int gear) const {
+  std::vector<std::string> out;
+  for (const auto& e : impl_->gears.at(gear)) out.push_back(impl_->names[e.first]);
+  return out;
+}
+
+}  // namespace gearnn

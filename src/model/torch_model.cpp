@@ -1,0 +1,211 @@
+#include "gearnn/model/torch_model.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gearnn/common/errors.h"
+
+namespace gearnn {
+
+// ---- tensor dict files -------------------------------------------------------
+
+std::string shape_text(const torch::Tensor& t) {
+  std::ostringstream s;
+  s << t.sizes();
+  return s.str();
+}
+
+std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open file");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(bytes);
+  } catch (const std::exception& e) {
+    // LibTorch 1.13's unpickler lacks SETITEM, which Python's pickler uses for a one-entry dict.
+    if (std::string(e.what()).rfind("Unknown opcode for unpickling at 0x73", 0) == 0)
+      fail(path, "a one-tensor dict saved by Python cannot be read by LibTorch 1.13; save two or more tensors");
+    fail(path, "corrupt tensor file (not a {name: tensor} dict readable by torch::pickle_load)");
+  }
+  if (!value.isGenericDict()) fail(path, "expected a plain {name: tensor} dict");
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& item : value.toGenericDict()) {
+    if (!item.key().isString() || !item.value().isTensor()) fail(path, "expected a plain {name: tensor} dict");
+    out[item.key().toStringRef()] = item.value().toTensor();
+  }
+  return out;
+}
+
+void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors) {
+  c10::Dict<std::string, at::Tensor> dict;
+  for (const auto& [name, t] : tensors) dict.insert(name, t.detach().contiguous().cpu());
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  std::string text(bytes.begin(), bytes.end());
+  write_text_file(path, text);
+}
+
+// ---- TorchModel --------------------------------------------------------------
+
+TorchModel::TorchModel(const ModelCard& card) : card_(card) {
+  const std::string weights = card.weights_path();
+  if (card.format == "builtin") {
+    net_ = StreetNet(StreetNetOptions::from_json(card.arch, card.num_classes(), card.card_path()));
+    const auto saved = load_tensor_dict(weights);
+    torch::NoGradGuard no_grad;
+    size_t used = 0;
+    for (auto& [name, t] : named_tensors()) {
+      auto it = saved.find(name);
+      if (it == saved.end()) fail(weights, "tensor '" + name + "' missing (weights for another architecture?)");
+      if (!it->second.sizes().equals(t.sizes()) || it->second.scalar_type() != t.scalar_type())
+        fail(weights, "tensor '" + name + "' is " + shape_text(it->second) + " " +
+                          std::string(c10::toString(it->second.scalar_type())) + ", the architecture needs " +
+                          shape_text(t) + " " + c10::toString(t.scalar_type()));
+      t.copy_(it->second);
+      ++used;
+    }
+    if (used != saved.size()) fail(weights, "holds tensors the architecture does not have");
+  } else {
+    try {
+      script_ = std::make_shared<torch::jit::Module>(torch::jit::load(weights));
+    } catch (const std::exception&) {
+      fail(weights, "not a loadable TorchScript module");
+    }
+  }
+  train(false);
+  // One forward at the input size checks the output shape against the card.
+  torch::NoGradGuard no_grad;
+  torch::Tensor out;
+  try {
+    out = forward(torch::zeros({1, 3, card.input_height, card.input_width}));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    fail(weights, "forward pass failed: " + what.substr(0, what.find('\n')));
+  }
+  if (out.dim() != 4 || out.size(1) != card.num_classes())
+    fail(card.card_path(), "model outputs " + shape_text(out) + " but the card lists " +
+                               std::to_string(card.num_classes()) + " classes");
+}
+
+void TorchModel::create_builtin(const ModelCard& card, uint64_t seed) {
+  torch::manual_seed(seed);
+  StreetNet net(StreetNetOptions::from_json(card.arch, card.num_classes(), card.card_path()));
+  std::filesystem::create_directories(card.dir);
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& item : net->named_parameters(true)) tensors[item.key()] = item.value();
+  for (const auto& item : net->named_buffers(true)) tensors[item.key()] = item.value();
+  ModelCard out = card;
+  out.format = "builtin";
+  out.arch = net->options().to_json();
+  save_tensor_dict(out.weights_path(), tensors);
+  save_model_card(out);
+}
+
+torch::Tensor TorchModel::forward(const torch::Tensor& x) {
+  if (net_) return net_->forward(x);
+  c10::IValue out = script_->forward({x});
+  if (out.isTensor()) return out.toTensor();
+  if (out.isGenericDict()) {
+    auto dict = out.toGenericDict();
+    if (dict.contains("out")) return dict.at("out").toTensor();
+  }
+  fail(card_.weights_path(), "module output is neither a tensor nor a dict with key \"out\"");
+}
+
+NamedTensors TorchModel::named_parameters() const {
+  NamedTensors out;
+  if (net_) {
+    for (const auto& item : net_->named_parameters(true)) out.emplace_back(item.key(), item.value());
+  } else {
+    for (const auto& item : script_->named_parameters(true)) out.emplace_back(item.name, item.value);
+  }
+  return out;
+}
+
+NamedTensors TorchModel::named_tensors() const {
+  NamedTensors out = named_parameters();
+  if (net_) {
+    for (const auto& item : net_->named_buffers(true)) out.emplace_back(item.key(), item.value());
+  } else {
+    for (const auto& item : script_->named_buffers(true)) out.emplace_back(item.name, item.value);
+  }
+  return out;
+}
+
+void TorchModel::train(bool on) {
+  if (net_)
+    net_->train(on);
+  else
+    script_->train(on);
+}
+
+static bool is_batchnorm(const torch::jit::Module& m) {
+  const auto type_name = m.type()->name();
+  return type_name && type_name->qualifiedName().find("BatchNorm") != std::string::npos;
+}
+
+std::vector<std::string> TorchModel::batchnorm_layers() const {
+  std::vector<std::string> out;
+  if (net_) {
+    for (const auto& item : net_->named_modules("", false))
+      if (std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value())) out.push_back(item.key());
+  } else {
+    for (const auto& item : script_->named_modules())
+      if (!item.name.empty() && is_batchnorm(item.value)) out.push_back(item.name);
+  }
+  return out;
+}
+
+void TorchModel::set_bn_mode(const std::vector<std::string>& layers, bool others_train, bool cumulative) {
+  auto chosen = [&](const std::string& name) {
+    return layers.empty() || std::find(layers.begin(), layers.end(), name) != layers.end();
+  };
+  if (net_) {
+    for (const auto& item : net_->named_modules("", false)) {
+      auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value());
+      if (!bn) continue;
+      const bool on = chosen(item.key());
+      bn->train(on || others_train);
+      if (on && cumulative) {
+        if (!saved_momentum_.count(item.key())) saved_momentum_[item.key()] = bn->options.momentum();
+        bn->options.momentum(c10::nullopt);
+        bn->reset_running_stats();
+      }
+    }
+  } else {
+    for (auto item : script_->named_modules())
+      if (!item.name.empty() && is_batchnorm(item.value)) item.value.train(chosen(item.name) || others_train);
+  }
+}
+
+void TorchModel::restore_bn_momentum() {
+  if (!net_) return;
+  for (const auto& item : net_->named_modules("", false)) {
+    auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(item.value());
+    auto it = saved_momentum_.find(item.key());
+    if (bn && it != saved_momentum_.end()) bn->options.momentum(it->second);
+  }
+  saved_momentum_.clear();
+}
+
+void TorchModel::save(const std::string& dir, const json& card_extra) const {
+  std::filesystem::create_directories(dir);
+  ModelCard card = card_;
+  card.dir = dir;
+  for (const auto& [k, v] : card_extra.items()) card.extra[k] = v;
+  if (net_) {
+    card.arch = net_->options().to_json();
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto& [name, t] : named_tensors()) tensors[name] = t;
+    save_tensor_dict(card.weights_path(), tensors);
+  } else {
+    script_->save(temp_name(card.weights_path()));
+    commit_temp(card.weights_path());
+  }
+  save_model_card(card);
+}
+
+}  // namespace gearnn

@@ -1,0 +1,49 @@
+#pragma once
+// Building gears (the method's core): per distortion level, score how much each
+// tensor needs to change, pick tensors under a memory budget (exact knapsack),
+// fine-tune only those on the level, and write a gear set `gearnn run` uses.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gearnn/datasets/dataset.h"
+#include "gearnn/datasets/ladder.h"
+#include "gearnn/model/torch_model.h"
+#include "gearnn/training/trainer.h"
+
+namespace gearnn {
+
+// One ladder level's frames (train and validation clips rendered at the
+// level) and the quality features measured on them.
+struct LevelData {
+  LadderLevel level;
+  FrameSet train, val;
+  std::vector<FrameFeatures> features;
+};
+
+struct LevelDataOptions {
+  std::string dataset, val_dataset, ladder, cache_dir = ".gearnn-cache";
+  int stride = 2, max_frames_per_clip = -1;
+};
+std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card);
+
+struct TensorInfo {
+  std::string name;
+  int64_t numel, bytes;
+  bool is_buffer;
+};
+// Every float tensor a gear may hold (parameters and BatchNorm running statistics).
+std::vector<TensorInfo> gear_candidates(TorchModel& model);
+
+// Per-tensor sensitivity of one level. "change": fine-tune the whole network
+// briefly on the level and measure ||w' - w|| / ||w|| per tensor (the paper's
+// idea). "fisher": sum over elements of E[g^2] * w^2 for parameters (first-order
+// estimate of the loss change), and the normalised change of re-estimated
+// running statistics for buffers.
+std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelData& level, const std::string& method,
+                                                int epochs, uint64_t seed, bool progress);
+
+// Module name of a tensor ("stage1.0.dw_bn.running_mean" -> "stage1.0.dw_bn").
+std::string module_of(const std::string& tensor_name);
+
+}  // namespace gearnn

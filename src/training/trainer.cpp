@@ -1,0 +1,284 @@
+#include "gearnn/training/trainer.h"
+
+#include <chrono>
+#include <numeric>
+#include <filesystem>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/progress.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+namespace F = torch::nn::functional;
+
+json EpochLog::to_json() const {
+  return {{"epoch", epoch}, {"loss", loss}, {"val_miou", val_miou}, {"lr", lr}, {"seconds", seconds}};
+}
+
+torch::Tensor to_input_batch(const std::vector<cv::Mat>& rgb, const ModelCard& card) {
+  const int64_t n = static_cast<int64_t>(rgb.size()), h = card.input_height, w = card.input_width;
+  auto batch = torch::empty({n, h, w, 3}, torch::kUInt8);
+  for (int64_t i = 0; i < n; ++i) {
+    if (rgb[i].rows != h || rgb[i].cols != w || rgb[i].type() != CV_8UC3 || !rgb[i].isContinuous())
+      throw Error("", "internal: frame not at the model input size");
+    std::memcpy(batch[i].data_ptr<uint8_t>(), rgb[i].data, static_cast<size_t>(h * w * 3));
+  }
+  auto x = batch.permute({0, 3, 1, 2}).to(torch::kFloat32).div_(255.0);
+  auto mean = torch::tensor({card.mean[0], card.mean[1], card.mean[2]}).view({1, 3, 1, 1});
+  auto std = torch::tensor({card.std[0], card.std[1], card.std[2]}).view({1, 3, 1, 1});
+  return ((x - mean) / std).contiguous();
+}
+
+static torch::Tensor to_label_batch(const std::vector<cv::Mat>& labels) {
+  const int64_t n = static_cast<int64_t>(labels.size()), h = labels[0].rows, w = labels[0].cols;
+  auto batch = torch::empty({n, h, w}, torch::kUInt8);
+  for (int64_t i = 0; i < n; ++i) {
+    cv::Mat c = labels[i].isContinuous() ? labels[i] : labels[i].clone();
+    std::memcpy(batch[i].data_ptr<uint8_t>(), c.data, static_cast<size_t>(h * w));
+  }
+  return batch.to(torch::kLong);
+}
+
+static torch::Tensor resize_logits(const torch::Tensor& logits, int64_t h, int64_t w) {
+  if (logits.size(2) == h && logits.size(3) == w) return logits;
+  return F::interpolate(logits, F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{h, w})
+                                    .mode(torch::kBilinear)
+                                    .align_corners(false));
+}
+
+std::map<std::string, torch::Tensor> clone_state(TorchModel& model) {
+  std::map<std::string, torch::Tensor> s;
+  for (auto& [name, t] : model.named_tensors()) s[name] = t.detach().clone();
+  return s;
+}
+
+void load_state(TorchModel& model, const std::map<std::string, torch::Tensor>& state) {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : model.named_tensors()) {
+    auto it = state.find(name);
+    if (it != state.end()) t.copy_(it->second);
+  }
+}
+
+std::vector<cv::Mat> frames_at_input_size(const FrameSet& frames, size_t start, size_t end, const ModelCard& card) {
+  std::vector<cv::Mat> out;
+  for (size_t i = start; i < end; ++i) {
+    cv::Mat r;
+    cv::resize(frames.rgb[i], r, cv::Size(card.input_width, card.input_height), 0, 0, cv::INTER_AREA);
+    out.push_back(r);
+  }
+  return out;
+}
+
+ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int batch) {
+  const ModelCard& card = model.card();
+  ConfusionMatrix cm(card.num_classes());
+  model.train(false);
+  c10::InferenceMode guard;
+  for (size_t start = 0; start < frames.size(); start += batch) {
+    const size_t end = std::min(frames.size(), start + batch);
+    const std::vector<cv::Mat> rgb = frames_at_input_size(frames, start, end, card);
+    const cv::Mat& first = frames.labels[start];
+    auto logits = resize_logits(model.forward(to_input_batch(rgb, card)), first.rows, first.cols);
+    auto pred = logits.argmax(1).to(torch::kUInt8).contiguous();
+    for (size_t i = start; i < end; ++i) {
+      cv::Mat p(first.rows, first.cols, CV_8UC1, pred[static_cast<int64_t>(i - start)].data_ptr<uint8_t>());
+      cm.add(p, frames.labels[i], card.ignore_index);
+    }
+  }
+  return cm;
+}
+
+void reestimate_bn(TorchModel& model, const FrameSet& frames, const std::vector<std::string>& bn_layers, int batch) {
+  // Batch counters are bookkeeping, not weights: keep them so re-estimation
+  // changes nothing outside the running statistics.
+  const std::string counter = "num_batches_tracked";
+  std::map<std::string, torch::Tensor> counters;
+  for (auto& [name, t] : model.named_tensors())
+    if (name.size() >= counter.size() && name.compare(name.size() - counter.size(), counter.size(), counter) == 0)
+      counters[name] = t.clone();
+  model.train(false);
+  model.set_bn_mode(bn_layers, /*others_train=*/false, /*cumulative=*/true);
+  const ModelCard& card = model.card();
+  torch::NoGradGuard no_grad;
+  // Built-in models average exactly over one pass; TorchScript BatchNorm keeps
+  // its exponential average, so it sees enough batches to forget the old statistics.
+  const size_t batches = (frames.size() + batch - 1) / batch;
+  const size_t passes = model.is_builtin() ? 1 : std::max<size_t>(1, (40 + batches - 1) / batches);
+  for (size_t pass = 0; pass < passes; ++pass)
+  for (size_t start = 0; start + 1 < frames.size(); start += batch) {
+    const size_t end = std::min(frames.size(), start + batch);
+    const std::vector<cv::Mat> rgb = frames_at_input_size(frames, start, end, card);
+    model.forward(to_input_batch(rgb, card));
+  }
+  model.restore_bn_momentum();
+  model.train(false);
+  load_state(model, counters);
+}
+
+namespace {
+
+// One augmented view: a random crop (same window for image, partner and
+// labels), resized to the input size, maybe mirrored.
+struct Augment {
+  cv::Rect crop;
+  bool flip;
+};
+
+Augment draw_augment(std::mt19937_64& rng, cv::Size frame, const TrainOptions& o) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double k = o.min_crop + (1.0 - o.min_crop) * unit(rng);
+  const int w = std::max(8, static_cast<int>(frame.width * k)), h = std::max(8, static_cast<int>(frame.height * k));
+  const int x = static_cast<int>((frame.width - w) * unit(rng)), y = static_cast<int>((frame.height - h) * unit(rng));
+  return {cv::Rect(x, y, w, h), o.flip && unit(rng) < 0.5};
+}
+
+cv::Mat apply_augment(const cv::Mat& m, const Augment& a, cv::Size out, int interpolation) {
+  cv::Mat r;
+  cv::resize(m(a.crop), r, out, 0, 0, interpolation);
+  if (a.flip) cv::flip(r, r, 1);
+  return r;
+}
+
+double cosine_lr(double base, int64_t step, int64_t total) {
+  const int64_t warmup = std::min<int64_t>(50, total / 10);
+  if (step < warmup) return base * (step + 1) / warmup;
+  const double t = static_cast<double>(step - warmup) / std::max<int64_t>(1, total - warmup);
+  return base * (0.02 + 0.98 * 0.5 * (1 + std::cos(M_PI * t)));
+}
+
+void set_lr(torch::optim::AdamW& opt, double lr) {
+  for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+}  // namespace
+
+TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train, const FrameSet& val,
+                        const TrainOptions& o) {
+  if (train.empty()) throw Error("", "no training samples");
+  const ModelCard& card = model.card();
+  const cv::Size in(card.input_width, card.input_height);
+  // Choose the tensors to train.
+  std::vector<torch::Tensor> params;
+  for (auto& [name, p] : model.named_parameters()) {
+    const bool on = o.trainable.empty() ||
+                    std::find(o.trainable.begin(), o.trainable.end(), name) != o.trainable.end();
+    p.requires_grad_(on);
+    if (on) params.push_back(p);
+  }
+  TrainResult result;
+  std::map<std::string, torch::Tensor> best;
+  std::optional<torch::optim::AdamW> opt;
+  if (!params.empty()) opt.emplace(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  int start_epoch = 0;
+  const std::string ckpt_state = o.checkpoint_dir + "/state.json", ckpt_weights = o.checkpoint_dir + "/weights.pt",
+                    ckpt_opt = o.checkpoint_dir + "/optimizer.pt", ckpt_best = o.checkpoint_dir + "/best.pt";
+  if (o.resume && !o.checkpoint_dir.empty() && fs::exists(ckpt_state)) {
+    const json s = read_json_file(ckpt_state);
+    start_epoch = s.at("epoch").get<int>() + 1;
+    for (const auto& e : s.at("history"))
+      result.history.push_back({e["epoch"], e["loss"], e["val_miou"], e["lr"], e["seconds"]});
+    result.best_epoch = s.at("best_epoch");
+    result.best_val_miou = s.at("best_val_miou");
+    load_state(model, load_tensor_dict(ckpt_weights));
+    if (fs::exists(ckpt_best)) best = load_tensor_dict(ckpt_best);
+    if (opt && fs::exists(ckpt_opt)) torch::load(*opt, ckpt_opt);
+  }
+  if (o.consider_initial && start_epoch == 0 && val.size()) {
+    result.best_val_miou = evaluate_frames(model, val).miou().value_or(0);
+    result.best_epoch = -1;  // the starting weights
+    best = clone_state(model);
+  }
+  const int64_t steps_per_epoch = (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
+  const int64_t total_steps = steps_per_epoch * o.epochs;
+  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+    std::vector<size_t> order(train.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    model.train(true);
+    if (o.freeze_bn) {
+      model.train(false);  // dropout-free models: eval mode only fixes BatchNorm
+      if (!o.bn_update.empty()) model.set_bn_mode(o.bn_update, false, false);
+    }
+    Progress progress(o.label + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
+                      steps_per_epoch, o.progress && Progress::stderr_is_terminal());
+    double loss_sum = 0, lr = o.lr;
+    int64_t steps = 0;
+    for (size_t b = 0; b < order.size(); b += o.batch) {
+      const size_t e = std::min(order.size(), b + o.batch);
+      if (e - b < 2 && order.size() >= 2) break;  // BatchNorm needs two samples
+      std::vector<cv::Mat> rgb, partner, labels;
+      for (size_t k = b; k < e; ++k) {
+        const TrainSample& s = train[order[k]];
+        const Augment a = draw_augment(rng, s.rgb->size(), o);
+        rgb.push_back(apply_augment(*s.rgb, a, in, cv::INTER_AREA));
+        labels.push_back(apply_augment(*s.labels, a, in, cv::INTER_NEAREST));
+        if (o.stability > 0 && !s.partners.empty())
+          partner.push_back(apply_augment(*s.partners[rng() % s.partners.size()], a, in, cv::INTER_AREA));
+      }
+      auto target = to_label_batch(labels);
+      auto logits = resize_logits(model.forward(to_input_batch(rgb, card)), in.height, in.width);
+      auto loss = F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
+      if (o.stability > 0 && partner.size() == rgb.size()) {
+        auto logits_d = resize_logits(model.forward(to_input_batch(partner, card)), in.height, in.width);
+        auto log_p = torch::log_softmax(logits, 1), log_q = torch::log_softmax(logits_d, 1);
+        auto kl = (log_p.exp() * (log_p - log_q)).sum(1).mean();
+        loss = loss + o.stability * kl;
+      }
+      if (opt) {
+        lr = cosine_lr(o.lr, epoch * steps_per_epoch + steps, total_steps);
+        set_lr(*opt, lr);
+        opt->zero_grad();
+        loss.backward();
+        opt->step();
+      }
+      loss_sum += loss.item<double>();
+      ++steps;
+      char extra[64];
+      std::snprintf(extra, sizeof extra, "loss %.4f", loss_sum / steps);
+      progress.update(steps, extra);
+    }
+    progress.finish();
+    const double val_miou = val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.history.push_back({epoch, steps ? loss_sum / steps : 0, val_miou, lr, secs});
+    if (val.size() == 0 || val_miou > result.best_val_miou) {
+      result.best_val_miou = val_miou;
+      result.best_epoch = epoch;
+      best = clone_state(model);
+    }
+    if (!o.checkpoint_dir.empty()) {
+      fs::create_directories(o.checkpoint_dir);
+      save_tensor_dict(ckpt_weights, clone_state(model));
+      save_tensor_dict(ckpt_best, best);
+      if (opt) {
+        torch::save(*opt, temp_name(ckpt_opt));
+        commit_temp(ckpt_opt);
+      }
+      json hist = json::array();
+      for (const auto& h : result.history) hist.push_back(h.to_json());
+      write_json_file(ckpt_state, {{"epoch", epoch},
+                                   {"history", hist},
+                                   {"best_epoch", result.best_epoch},
+                                   {"best_val_miou", result.best_val_miou}});
+    }
+    if (o.progress) {
+      char val_text[32] = "";
+      if (val.size()) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", val_miou);
+      std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s\n", o.label.c_str(), epoch + 1, o.epochs,
+                   steps ? loss_sum / steps : 0, val_text, secs);
+    }
+  }
+  if (!best.empty()) load_state(model, best);
+  for (auto& [name, p] : model.named_parameters()) p.requires_grad_(false);
+  model.train(false);
+  return result;
+}
+
+}  // namespace gearnn

@@ -1,0 +1,168 @@
+// Manifest parsing, shard coverage and report merging (no model runs here;
+// test/cli/cli_batch.sh runs real batches).
+#include <catch2/catch.hpp>
+#include <random>
+#include <set>
+
+#include "gearnn/batch/batch.h"
+#include "gearnn/common/errors.h"
+#include "gearnn/metrics/confusion_matrix.h"
+#include "gearnn/metrics/merge_reports.h"
+#include "test_support.h"
+
+using namespace gearnn;
+using gearnn::test::scratch_dir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A run directory as `gearnn run` writes it, with a given confusion matrix.
+void fake_run(const std::string& dir, const ConfusionMatrix& cm, const std::vector<std::string>& classes,
+              bool complete = true, int64_t frames = 10) {
+  fs::create_directories(dir);
+  json report = {{"complete", complete},
+                 {"input", {{"path", dir + ".mp4"}}},
+                 {"model", {{"classes", classes}, {"hash", "m"}}},
+                 {"gears", nullptr},
+                 {"frames", frames},
+                 {"seconds", 1.5},
+                 {"fps", frames / 1.5},
+                 {"gear_usage", {{"base", frames}}},
+                 {"gear_switches", 0}};
+  json m = metrics_json(cm, classes);
+  m["mean_frame_miou"] = 0.5;
+  report["metrics"] = m;
+  if (!complete) report["error"] = "x.mp4: truncated";
+  write_json_file(dir + "/report.json", report);
+}
+
+ConfusionMatrix random_matrix(std::mt19937& rng, int n) {
+  ConfusionMatrix cm(n);
+  std::uniform_int_distribution<int> d(0, 1000000);
+  for (int t = 0; t < n; ++t)
+    for (int p = 0; p < n; ++p) cm.at(t, p) = static_cast<uint64_t>(d(rng)) * (t == p ? 20 : 1);
+  return cm;
+}
+
+}  // namespace
+
+TEST_CASE("shards cover every id exactly once, and are stable", "[batch]") {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back("clip-" + std::to_string(i));
+  for (int n = 1; n <= 7; ++n) {
+    std::vector<int> owners(ids.size(), 0);
+    for (int s = 0; s < n; ++s) {
+      const Shard shard = Shard::parse(std::to_string(s) + "/" + std::to_string(n));
+      int count = 0;
+      for (size_t i = 0; i < ids.size(); ++i)
+        if (shard.contains(ids[i])) ++owners[i], ++count;
+      CHECK(count > 300 / n / 2);  // no shard starved
+    }
+    for (int o : owners) REQUIRE(o == 1);
+  }
+  // The shard depends on the id only, not on its position in the manifest.
+  CHECK(Shard::parse("1/3").contains("clip-5") == Shard{1, 3}.contains("clip-5"));
+  for (const char* bad : {"3/3", "1", "a/2", "-1/2", "1/0", "0/2/1"}) CHECK_THROWS_AS(Shard::parse(bad), Error);
+}
+
+TEST_CASE("manifest lines are checked and paths resolved", "[batch]") {
+  const std::string dir = scratch_dir("manifest");
+  const std::string good = write_file(dir + "/good.jsonl",
+                                      "{\"id\": \"a\", \"input\": \"clips/a.mp4\", \"gt\": \"clips/a\"}\n"
+                                      "\n"
+                                      "{\"id\": \"b-2.x\", \"input\": \"/abs/b.mp4\", \"model\": \"m2\", \"gears\": null}\n");
+  const auto items = read_manifest(good, "/models/street", "/gears/qp");
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].input == dir + "/clips/a.mp4");
+  CHECK(items[0].gt == dir + "/clips/a");
+  CHECK(items[0].model == "/models/street");
+  CHECK(items[0].gears == "/gears/qp");
+  CHECK(items[1].input == "/abs/b.mp4");
+  CHECK(items[1].model == dir + "/m2");
+  CHECK(items[1].gears == "/gears/qp");  // null means the default
+  CHECK(items[1].line == 3);
+
+  auto problem = [&](const std::string& text, const std::string& model = "/m") {
+    const std::string path = write_file(dir + "/bad.jsonl", text);
+    return error_of([&] { read_manifest(path, model, ""); });
+  };
+  CHECK_THAT(problem("{\"id\": \"a\", \"input\": \"x\"}\n{\"id\": \"b\", \"input\": \"y\"\n"),
+             Catch::Contains("bad.jsonl:2") && Catch::Contains("not a JSON object"));
+  CHECK_THAT(problem("{\"id\": \"a\", \"input\": \"x\", \"gts\": \"y\"}"), Catch::Contains("unknown key 'gts'"));
+  CHECK_THAT(problem("{\"id\": \"a\", \"input\": \"x\"}\n{\"id\": \"a\", \"input\": \"y\"}"),
+             Catch::Contains("bad.jsonl:2") && Catch::Contains("already used on line 1"));
+  CHECK_THAT(problem("{\"id\": \"../up\", \"input\": \"x\"}"), Catch::Contains("id '../up'"));
+  CHECK_THAT(problem("{\"id\": \".hidden\", \"input\": \"x\"}"), Catch::Contains("id '.hidden'"));
+  CHECK_THAT(problem("{\"id\": \"a\"}"), Catch::Contains("missing key 'input'"));
+  CHECK_THAT(problem("{\"id\": 7, \"input\": \"x\"}"), Catch::Contains("'id' has the wrong type"));
+  CHECK_THAT(problem("{\"id\": \"a\", \"input\": \"x\"}", ""), Catch::Contains("no model"));
+  CHECK_THAT(problem("\n\n"), Catch::Contains("no items"));
+  CHECK_THAT(error_of([&] { read_manifest(dir + "/none.jsonl", "/m", ""); }), Catch::Contains("none.jsonl"));
+}
+
+TEST_CASE("merge sums confusion matrices, whatever the sharding", "[batch]") {
+  const std::string dir = scratch_dir("merge");
+  const std::vector<std::string> classes = {"road", "car", "sky"};
+  std::mt19937 rng(3);
+  ConfusionMatrix expected(3);
+  std::vector<ConfusionMatrix> cms;
+  for (int i = 0; i < 6; ++i) {
+    cms.push_back(random_matrix(rng, 3));
+    expected.add(cms.back());
+    fake_run(dir + "/all/item" + std::to_string(i), cms.back(), classes);
+    fake_run(dir + "/shard" + std::to_string(i % 3) + "/item" + std::to_string(i), cms.back(), classes);
+  }
+  const json one = merge_reports({dir + "/all"});
+  const json sharded = merge_reports({dir + "/shard2", dir + "/shard0", dir + "/shard1"});
+  CHECK(one["metrics"] == sharded["metrics"]);
+  CHECK(one["items"].size() == 6);
+  CHECK(ConfusionMatrix::from_json(one["metrics"]["confusion_matrix"], "merged").to_json() == expected.to_json());
+  CHECK(one["metrics"]["miou"].get<double>() == Approx(*expected.miou()));
+  // The summed-matrix mIoU is not the mean of the items' mIoUs; both are reported.
+  double mean = 0;
+  for (const auto& cm : cms) mean += *cm.miou() / cms.size();
+  CHECK(one["metrics"]["mean_item_miou"].get<double>() == Approx(mean));
+  CHECK(std::abs(mean - *expected.miou()) > 1e-6);
+  CHECK(one["frames"] == 60);
+  CHECK(one["gear_usage"]["base"] == 60);
+
+  SECTION("an incomplete run is a failure, not a source of metrics") {
+    fake_run(dir + "/all/broken", random_matrix(rng, 3), classes, false);
+    const json m = merge_reports({dir + "/all"});
+    CHECK(m["metrics"] == one["metrics"]);
+    REQUIRE(m["failures"].size() == 1);
+    CHECK(m["failures"][0]["id"] == "broken");
+    CHECK(m["failures"][0]["error"] == "x.mp4: truncated");
+  }
+  SECTION("an item in two directories is refused") {
+    CHECK_THAT(error_of([&] { merge_reports({dir + "/all", dir + "/shard0"}); }), Catch::Contains("item0"));
+  }
+  SECTION("reports with other classes are refused") {
+    fake_run(dir + "/other/x", random_matrix(rng, 2), {"road", "car"});
+    CHECK_THAT(error_of([&] { merge_reports({dir + "/all", dir + "/other"}); }), Catch::Contains("classes differ"));
+  }
+  SECTION("a directory without reports is an error naming it") {
+    fs::create_directories(dir + "/empty");
+    CHECK_THAT(error_of([&] { merge_reports({dir + "/empty"}); }), Catch::Contains(dir + "/empty"));
+  }
+  SECTION("a single run directory merges as one item named after it") {
+    const json m = merge_reports({dir + "/all/item3/"});
+    REQUIRE(m["items"].size() == 1);
+    CHECK(m["items"][0]["id"] == "item3");
+    CHECK(m["metrics"]["confusion_matrix"] == cms[3].to_json());
+  }
+}

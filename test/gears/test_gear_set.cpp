@@ -1,0 +1,144 @@
+#include <catch2/catch.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/gears/combine_gears.h"
+#include "gearnn/gears/gear_set.h"
+#include "test_support.h"
+
+using namespace gearnn;
+
+static GearSet parse(const std::string& text) { return parse_gear_set(json::parse(text), "dir", "dir/gears.json"); }
+
+static FrameFeatures with_qp(double qp, double luma = 100) {
+  FrameFeatures f;
+  f.qp = qp;
+  f.luma = luma;
+  return f;
+}
+
+TEST_CASE("gear rules: half-open ranges, all must hold, first match wins, null is open", "[gears]") {
+  const GearSet cfg = parse(R"({"gears": [
+      {"name": "dark", "file": "dark.pt", "when": {"luma": [null, 40]}},
+      {"name": "qp30", "file": "a.pt", "when": {"qp": [25, 35]}},
+      {"name": "qp40", "file": "b.pt", "when": {"qp": [35, null], "luma": [40, 200]}}]})");
+  CHECK(cfg.match(with_qp(24)) == -1);
+  CHECK(cfg.match(with_qp(25)) == 1);
+  CHECK(cfg.match(with_qp(34.99)) == 1);
+  CHECK(cfg.match(with_qp(35)) == 2);
+  CHECK(cfg.match(with_qp(50, 250)) == -1);  // luma out of range
+  CHECK(cfg.match(with_qp(30, 10)) == 0);    // first match wins
+  FrameFeatures no_qp;
+  no_qp.luma = 100;
+  CHECK(cfg.match(no_qp) == -1);  // a qp rule never holds without a qp
+}
+
+TEST_CASE("malformed gears.json is rejected with the file named", "[gears]") {
+  const char* bad[] = {
+      R"({"gear": []})",
+      R"({"gears": [{"file": "a.pt"}]})",
+      R"({"gears": [{"name": "a", "file": "a.pt", "when": {"speed": [1, 2]}}]})",
+      R"({"gears": [{"name": "a", "file": "a.pt", "when": {"qp": [30, 20]}}]})",
+      R"({"gears": [{"name": "a", "file": "a.pt", "when": {"qp": [30]}}]})",
+      R"({"gears": [{"name": "a", "file": "a.pt"}, {"name": "a", "file": "b.pt"}]})",
+  };
+  for (const char* text : bad) {
+    INFO(text);
+    try {
+      parse(text);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).rfind("dir/gears.json: ", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("selector hysteresis: a new gear must match K frames in a row", "[gears]") {
+  const GearSet cfg = parse(R"({"gears": [
+      {"name": "low", "file": "a.pt", "when": {"qp": [0, 30]}},
+      {"name": "high", "file": "b.pt", "when": {"qp": [30, 52]}}]})");
+  GearSelector s(cfg, 3);
+  CHECK(s.update(with_qp(20)) == 0);  // first frame picks directly
+  CHECK(s.update(with_qp(40)) == 0);
+  CHECK(s.update(with_qp(40)) == 0);
+  CHECK(s.update(with_qp(20)) == 0);  // streak broken
+  CHECK(s.update(with_qp(40)) == 0);
+  CHECK(s.update(with_qp(40)) == 0);
+  CHECK(s.update(with_qp(40)) == 1);  // third in a row
+  CHECK(s.switches() == 1);
+  GearSelector immediate(cfg, 1);
+  immediate.update(with_qp(20));
+  CHECK(immediate.update(with_qp(40)) == 1);
+  CHECK(immediate.update(with_qp(10)) == 0);
+  CHECK(immediate.switches() == 2);
+}
+
+namespace {
+
+// A gear set directory with empty placeholder gear files (only gears.json is read here).
+void write_set(const std::string& dir, const std::string& gears_json) {
+  std::filesystem::create_directories(dir);
+  write_text_file(dir + "/gears.json", gears_json);
+  const json parsed = json::parse(gears_json);  // bound: a temporary's member would dangle in the loop
+  for (const auto& g : parsed["gears"]) write_text_file(dir + "/" + g["file"].get<std::string>(), "x");
+}
+
+std::string combine_error(const CombineGearsOptions& o) {
+  try {
+    combine_gear_sets(o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("combined gear sets: useful brightness gears, QP gears over the neutral band", "[gears]") {
+  const std::string dir = gearnn::test::scratch_dir("combine");
+  write_set(dir + "/b", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 40]}, "base_val_miou": 0.2, "val_miou": 0.7},
+      {"name": "b1.0", "file": "b1.0.pt", "when": {"luma": [40, 110]}, "base_val_miou": 0.76, "val_miou": 0.762},
+      {"name": "b1.4", "file": "b1.4.pt", "when": {"luma": [110, 150]}, "base_val_miou": 0.768, "val_miou": 0.769},
+      {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [150, null]}, "base_val_miou": 0.5, "val_miou": 0.7}]})");
+  write_set(dir + "/q", R"({"base_model_hash": "h", "gears": [
+      {"name": "q22", "file": "q22.pt", "when": {"qp": [null, 30]}},
+      {"name": "q40", "file": "q40.pt", "when": {"qp": [30, null]}}]})");
+  CombineGearsOptions o{dir + "/b", dir + "/q", dir + "/both"};
+  const json out = combine_gear_sets(o);
+  CHECK(out["combined"]["neutral"] == json({"b1.0", "b1.4"}));
+  // Loads as a normal gear set: the referenced files resolve from the new directory.
+  const GearSet cfg = load_gear_set(dir + "/both");
+  REQUIRE(cfg.gears.size() == 4);
+  auto pick = [&](double qp, double luma) {
+    const int i = cfg.match(with_qp(qp, luma));
+    return i < 0 ? std::string("base") : cfg.gears[i].name;
+  };
+  CHECK(pick(40, 20) == "b0.3");   // dark: brightness wins whatever the QP
+  CHECK(pick(40, 200) == "b2.6");
+  CHECK(pick(40, 60) == "q40");    // neutral light: the QP gear
+  CHECK(pick(22, 149.9) == "q22");
+  CHECK(cfg.file_path(0) == dir + "/both/../b/b0.3.pt");
+
+  SECTION("neutral gears by name") {
+    o.neutral = {"b1.0"};
+    const GearSet named = parse_gear_set(combine_gear_sets(o), dir + "/both", "x");
+    CHECK(named.gears.size() == 5);
+  }
+  SECTION("problems name the file") {
+    o.neutral = {"b0.3", "b1.4"};
+    CHECK_THAT(combine_error(o), Catch::Contains("not adjacent"));
+    o.neutral = {"nope"};
+    CHECK_THAT(combine_error(o), Catch::Contains("no gear named nope"));
+    o.neutral = {};
+    o.min_gain = 0;
+    CHECK_THAT(combine_error(o), Catch::Contains("no neutral gear"));
+    o.min_gain = 0.005;
+    o.first_dir = dir + "/q";  // the QP set also switches on qp -> the second set uses its feature
+    o.then_dir = dir + "/q";
+    CHECK_THAT(combine_error(o), Catch::Contains("also switches on qp"));
+    write_set(dir + "/other", R"({"base_model_hash": "g", "gears": [{"name": "z", "file": "z.pt", "when": {"qp": [0, 9]}}]})");
+    o.first_dir = dir + "/b";
+    o.then_dir = dir + "/other";
+    CHECK_THAT(combine_error(o), Catch::Contains("another model"));
+  }
+}

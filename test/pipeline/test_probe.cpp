@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
+#include "gearnn/io/video_writer.h"
+#include "gearnn/pipeline/probe.h"
+#include "test_support.h"
+
+using namespace gearnn;
+using namespace gearnn::test;
+
+namespace {
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("probe: per-frame features and the gear a set would pick, with hold", "[features][probe]") {
+  const std::string dir = scratch_dir("probe");
+  // 10 dark frames, then 10 bright ones, through libx264 (limited-range Y).
+  const std::string clip = dir + "/dark-bright.mp4";
+  {
+    EncoderSettings es;
+    es.options = {{"qp", "20"}, {"preset", "veryfast"}};
+    VideoWriter w(clip, 160, 96, es);
+    for (int i = 0; i < 20; ++i) {
+      cv::Mat rgb(96, 160, CV_8UC3, cv::Scalar::all(i < 10 ? 40 : 180));
+      cv::rectangle(rgb, {20, 20, 40, 30}, cv::Scalar::all(i < 10 ? 70 : 250), cv::FILLED);
+      w.write(rgb);
+    }
+    w.finish();
+  }
+  std::filesystem::create_directories(dir + "/gears");
+  write_json_file(dir + "/gears/gears.json",
+                  json::parse(R"({"gears": [{"name": "dark", "file": "dark.pt", "when": {"luma": [null, 100]}},
+                                            {"name": "bright", "file": "bright.pt", "when": {"luma": [100, null]}}]})"));
+  // probe reads only the rules, never the tensors.
+  write_text_file(dir + "/gears/dark.pt", "");
+  write_text_file(dir + "/gears/bright.pt", "");
+  ProbeOptions o;
+  o.input = clip;
+  o.gears_dir = dir + "/gears";
+  o.out_jsonl = dir + "/frames.jsonl";
+  json s = run_probe(o);
+  CHECK(s["frames"] == 20);
+  CHECK(s["gear_usage"]["dark"] == 10);
+  CHECK(s["gear_usage"]["bright"] == 10);
+  CHECK(s["switches"] == 1);
+  CHECK(s["features"]["highlight"]["max"].get<double>() > 240);
+  CHECK(s["features"]["highlight"]["min"].get<double>() < 80);
+  std::ifstream lines(o.out_jsonl);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    const json j = json::parse(line);
+    CHECK(j["frame"] == n);
+    CHECK(j["gear"] == (n < 10 ? "dark" : "bright"));
+    CHECK(j["features"].contains("clipped"));
+    ++n;
+  }
+  CHECK(n == 20);
+  CHECK(probe_table(s).find("highlight") != std::string::npos);
+  // Hysteresis as in gearnn run: the bright gear takes over after 3 matching frames.
+  o.hold = 3;
+  o.out_jsonl.clear();
+  s = run_probe(o);
+  CHECK(s["gear_usage"]["dark"] == 12);
+  CHECK(s["gear_usage"]["bright"] == 8);
+  // A missing input is one error naming it.
+  o.input = dir + "/missing.mp4";
+  CHECK(error_of([&] { run_probe(o); }).find(o.input) != std::string::npos);
+}
