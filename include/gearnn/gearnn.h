@@ -1,8 +1,7 @@
 #pragma once
 // Every public header of the gearnn library, for programs that link it
 // (CMake: find_package(gearnn) then target_link_libraries(app gearnn::gearnn)).
-// Folders in pipeline order: see src/README.md. The headers that expose
-// LibTorch types (model/torch_model.h, model/builtin_net.h, training/trainer.h)
+// The headers that expose LibTorch types (model/torch_model.h, model/builtin_net.h, training/trainer.h)
 // are left out so a user's program compiles without torch headers; include
 // them yourself where you need them.
 #include "gearnn/common/errors.h"
