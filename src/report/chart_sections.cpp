@@ -17,12 +17,27 @@ std::string time_charts(const std::vector<FrameRow>& rows, const std::string& pr
   const size_t bucket = rows.size() > kMaxPoints ? (rows.size() + kMaxPoints - 1) / kMaxPoints : 1;
   size_t switches = 0;
   for (size_t i = 1; i < rows.size(); ++i) switches += rows[i].gear != rows[i - 1].gear;
-  const SeriesSpec specs[] = {
-      {prefix + "chart-miou", "chart-miou", "mIoU", "#2563eb", &FrameRow::miou, 0, 1, {0, 0.25, 0.5, 0.75, 1}, 2},
-      {prefix + "chart-qp", "chart-qp", "QP", "#dc2626", &FrameRow::qp, 0, 51, {0, 10, 20, 30, 40, 51}, 0},
-      {prefix + "chart-luma", "chart-luma", "luma", "#d97706", &FrameRow::luma, 0, 255, {0, 64, 128, 192, 255}, 0},
+  // Each series with its title, and why it can be missing.
+  struct Series {
+    SeriesSpec spec;
+    const char* title;
+    const char* missing;
   };
-  for (SeriesSpec s : specs) {
+  const Series series[] = {
+      {{prefix + "chart-miou", "chart-miou", "mIoU", "#2563eb", &FrameRow::miou, 0, 1, {0, 0.25, 0.5, 0.75, 1}, 2},
+       "Per-frame mIoU",
+       "No per-frame mIoU: the run had no ground truth (--gt)."},
+      {{prefix + "chart-qp", "chart-qp", "QP", "#dc2626", &FrameRow::qp, 0, 51, {0, 10, 20, 30, 40, 51}, 0},
+       "QP (H.264 scale)",
+       "No QP: this codec exports no quantiser (see docs/formats.md, frame features)."},
+      {{prefix + "chart-luma", "chart-luma", "luma", "#d97706", &FrameRow::luma, 0, 255, {0, 64, 128, 192, 255}, 0},
+       "Mean luma",
+       "No luma recorded."},
+  };
+  const std::string averaged =
+      bucket > 1 ? " · averaged over " + std::to_string(bucket) + "-frame buckets" : std::string();
+  for (const Series& entry : series) {
+    SeriesSpec s = entry.spec;
     if (height < 130) {  // compact charts: every other tick
       std::vector<double> t;
       for (size_t k = 0; k < s.yticks.size(); k += 2) t.push_back(s.yticks[k]);
@@ -30,16 +45,11 @@ std::string time_charts(const std::vector<FrameRow>& rows, const std::string& pr
     }
     const Opt m = mean_of(rows, s.field);
     if (!m) {
-      if (s.cls == "chart-miou")
-        o << note("No per-frame mIoU: the run had no ground truth (--gt).");
-      else if (s.cls == "chart-qp")
-        o << note("No QP: this codec exports no quantiser (see docs/formats.md, frame features).");
-      else
-        o << note("No " + s.label + " recorded.");
+      o << note(entry.missing);
       continue;
     }
-    o << "<div class=\"chart-title\">" << (s.cls == "chart-miou" ? "Per-frame mIoU" : s.cls == "chart-qp" ? "QP (H.264 scale)" : "Mean luma")
-      << "<span>mean " << fmt(*m, s.prec + 1) << (bucket > 1 ? " · averaged over " + std::to_string(bucket) + "-frame buckets" : std::string()) << "</span></div>";
+    o << "<div class=\"chart-title\">" << entry.title << "<span>mean " << fmt(*m, s.prec + 1) << averaged
+      << "</span></div>";
     o << time_chart(s, rows, d, height);
   }
   o << "<div class=\"chart-title\">Gear per frame<span>" << switches << " switch" << (switches == 1 ? "" : "es")

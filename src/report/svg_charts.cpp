@@ -19,6 +19,7 @@ Domain domain_of(const std::vector<FrameRow>& rows) {
 
 namespace {
 
+// About ten round frame numbers (1, 2 or 5 times a power of ten apart) for the grid.
 std::vector<double> frame_ticks(const Domain& d) {
   const double span = d.hi - d.lo;
   const double raw = std::max(1.0, span / 10);
@@ -34,7 +35,7 @@ std::vector<double> frame_ticks(const Domain& d) {
   return t;
 }
 
-// Vertical frame grid with labels at the bottom of an SVG of height h.
+// Vertical lines at round frame numbers from top to bottom, labelled below when `labels`.
 std::string frame_grid(const Domain& d, double top, double bottom, bool labels) {
   std::ostringstream s;
   for (double f : frame_ticks(d)) {
@@ -52,13 +53,15 @@ std::string frame_grid(const Domain& d, double top, double bottom, bool labels) 
 
 std::string time_chart(const SeriesSpec& s, const std::vector<FrameRow>& rows, const Domain& d, double height) {
   const double top = 8, bottom = height - 20;
-  auto y = [&](double v) { return bottom - (std::clamp(v, s.ymin, s.ymax) - s.ymin) / (s.ymax - s.ymin) * (bottom - top); };
+  auto y = [&](double v) {
+    return bottom - (std::clamp(v, s.ymin, s.ymax) - s.ymin) / (s.ymax - s.ymin) * (bottom - top);
+  };
   std::ostringstream o;
   o << "<svg id=\"" << s.id << "\" class=\"chart " << s.cls << "\" viewBox=\"0 0 " << kChartWidth << ' ' << height
     << "\" width=\"" << kChartWidth << "\" height=\"" << height << "\" role=\"img\" aria-label=\"" << esc(s.label)
     << " per frame\">";
-  o << "<rect class=\"plot\" x=\"" << kChartLeft << "\" y=\"" << top << "\" width=\"" << kChartWidth - kChartLeft - kChartRight
-    << "\" height=\"" << bottom - top << "\"/>";
+  o << "<rect class=\"plot\" x=\"" << kChartLeft << "\" y=\"" << top << "\" width=\""
+    << kChartWidth - kChartLeft - kChartRight << "\" height=\"" << bottom - top << "\"/>";
   for (double t : s.yticks) {
     o << "<line class=\"grid\" x1=\"" << kChartLeft << "\" y1=\"" << px(y(t)) << "\" x2=\"" << kChartWidth - kChartRight
       << "\" y2=\"" << px(y(t)) << "\"/>";
@@ -122,7 +125,6 @@ std::string time_chart(const SeriesSpec& s, const std::vector<FrameRow>& rows, c
   return o.str();
 }
 
-// Runs of consecutive frames on one gear as coloured bands.
 std::string gear_timeline(const std::string& id, const std::vector<FrameRow>& rows, const Domain& d,
                           const GearColours& colours) {
   const double top = 4, bottom = 30, height = 52;
@@ -174,7 +176,6 @@ std::string class_legend(const std::vector<std::string>& classes, const Palette&
   return o.str();
 }
 
-// Horizontal IoU bar per class, in class order, with the mIoU marked.
 std::string class_iou_chart(const std::string& id, const std::vector<std::string>& classes, const json& per_class,
                             const Palette& palette, const Opt& miou) {
   const double label_w = 140, bar_w = 600, row_h = 24, top = 24;
@@ -212,7 +213,6 @@ std::string class_iou_chart(const std::string& id, const std::vector<std::string
   o << "</svg>";
   return o.str();
 }
-// Row-normalised confusion matrix (rows = truth), counts in the tooltips.
 std::string confusion_chart(const std::string& id, const std::vector<std::string>& classes, const json& matrix) {
   const size_t n = classes.size();
   const double cell = std::clamp(480.0 / std::max<size_t>(n, 1), 14.0, 56.0);
@@ -223,7 +223,8 @@ std::string confusion_chart(const std::string& id, const std::vector<std::string
     << "\" width=\"" << px(width) << "\" height=\"" << px(height)
     << "\" role=\"img\" aria-label=\"confusion matrix, rows normalised\">";
   o << "<defs><linearGradient id=\"" << id << "-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">";
-  for (int k = 0; k <= 4; ++k) o << "<stop offset=\"" << k * 25 << "%\" stop-color=\"" << heat_colour(k / 4.0) << "\"/>";
+  for (int k = 0; k <= 4; ++k)
+    o << "<stop offset=\"" << k * 25 << "%\" stop-color=\"" << heat_colour(k / 4.0) << "\"/>";
   o << "</linearGradient></defs>";
   for (size_t r = 0; r < n; ++r) {
     const json row = matrix.is_array() && r < matrix.size() ? matrix[r] : json::array();
