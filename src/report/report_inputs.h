@@ -16,7 +16,8 @@ namespace gearnn::html {
 
 using Opt = std::optional<double>;  // a number a report may lack
 
-// obj[key] if obj is an object holding a number (or string) there.
+// obj[key] when obj is an object with a number (text: a string) there;
+// otherwise nothing (text: `fallback`), so odd reports still render.
 Opt number(const json& obj, const char* key);
 std::string text(const json& obj, const char* key, const std::string& fallback = "");
 
