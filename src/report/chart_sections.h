@@ -1,0 +1,23 @@
+#pragma once
+// Groups of charts that run pages and batch / merge pages both show.
+#include <string>
+#include <vector>
+
+#include "colours.h"
+#include "report_inputs.h"
+
+namespace gearnn::html {
+
+// mIoU, QP and luma over frames with the gear timeline under them, or notes
+// saying why a series is missing. `prefix` keeps ids unique when a page holds
+// several runs; `height` below 130 gives compact charts.
+std::string time_charts(const std::vector<FrameRow>& rows, const std::string& prefix, const GearColours& colours,
+                        double height);
+
+// The "IoU per class" and "Confusion matrix" sections from a report's
+// "metrics" object, or one section with a note when there is no ground truth.
+// `what` says what the IoU was computed over.
+std::string accuracy_sections(const json& metrics, const std::vector<std::string>& classes, const Palette& palette,
+                              const std::string& what);
+
+}  // namespace gearnn::html
