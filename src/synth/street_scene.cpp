@@ -27,154 +27,158 @@ const std::vector<std::array<uint8_t, 3>>& street_palette() {
 // ---------------------------------------------------------------------------
 // Layout from the seed.
 
-StreetScene::Impl::Impl(uint64_t seed_, int W_, int H_) : seed(seed_), W(W_), H(H_) {
-  Rng R(hkey(seed, 0x5CE4E));
+StreetScene::Impl::Impl(uint64_t scene_seed, int frame_width, int frame_height)
+    : seed(scene_seed), width(frame_width), height(frame_height) {
+  Rng rng(hash_key(seed, 0x5CE4E));
   // Camera: focal length and horizon in units of frame height so geometry scales with size.
-  fFrac = R.r(0.72, 0.95);
-  yhFrac = R.r(0.30, 0.44);
-  camH = R.r(1.7, 3.2);
-  panV = R.sr(0.7, 2.2);
-  panA = R.r(0.0, 1.2);
-  panT = R.r(6, 20);
-  panPh = R.r(0, 2 * kPi);
-  panX0 = R.r(-20000, 20000);
-  bobA = R.r(0.005, 0.03);
-  bobT = R.r(0.7, 1.4);
-  zoomA = R.r(0.0, 0.025);
-  zoomT = R.r(8, 25);
-  zoomPh = R.r(0, 2 * kPi);
+  focal_frac = rng.range(0.72, 0.95);
+  horizon_frac = rng.range(0.30, 0.44);
+  camera_height = rng.range(1.7, 3.2);
+  pan_speed = rng.signed_range(0.7, 2.2);
+  pan_wobble = rng.range(0.0, 1.2);
+  pan_wobble_period = rng.range(6, 20);
+  pan_wobble_phase = rng.range(0, 2 * kPi);
+  pan_start = rng.range(-20000, 20000);
+  bob_amplitude = rng.range(0.005, 0.03);
+  bob_period = rng.range(0.7, 1.4);
+  zoom_amplitude = rng.range(0.0, 0.025);
+  zoom_period = rng.range(8, 25);
+  zoom_phase = rng.range(0, 2 * kPi);
 
   // Street cross-section: the near sidewalk shows a little, road 6.5..13 m wide.
-  const double zMin = fFrac * (camH - kCurbH) / (1.0 - yhFrac);  // ground depth at the bottom row
-  Zn = zMin + R.r(0.3, 1.8);
-  Zs = Zn + R.r(6.5, 13.0);
-  Zb = Zs + R.r(2.8, 5.0);
-  Zfar = Zb + R.r(20, 45);
+  const double min_depth =
+      focal_frac * (camera_height - kCurbHeight) / (1.0 - horizon_frac);  // ground depth at the bottom row
+  near_curb_depth = min_depth + rng.range(0.3, 1.8);
+  far_curb_depth = near_curb_depth + rng.range(6.5, 13.0);
+  facade_depth = far_curb_depth + rng.range(2.8, 5.0);
+  skyline_depth = facade_depth + rng.range(20, 45);
 
   // Road and sidewalk: similar greys, told apart by texture (grain vs tile joints).
-  const double g = R.r(78, 108);
-  roadCol = R.rgb(g - 4, g + 3, g - 3, g + 3, g - 2, g + 7);
-  const double wg = g + R.r(18, 55);
-  const int walkKind = R.i(4);
-  if (walkKind == 0)
-    walkCol = V3(float(wg + 25), float(wg - 5), float(wg - 20));  // red-brown pavers
-  else if (walkKind == 1)
-    walkCol = V3(float(wg + 10), float(wg + 4), float(wg - 8));  // beige
+  const double g = rng.range(78, 108);
+  road_colour = rng.rgb(g - 4, g + 3, g - 3, g + 3, g - 2, g + 7);
+  const double wg = g + rng.range(18, 55);
+  const int walk_kind = rng.index(4);
+  if (walk_kind == 0)
+    sidewalk_colour = Colour(float(wg + 25), float(wg - 5), float(wg - 20));  // red-brown pavers
+  else if (walk_kind == 1)
+    sidewalk_colour = Colour(float(wg + 10), float(wg + 4), float(wg - 8));  // beige
   else
-    walkCol = V3(float(wg), float(wg), float(wg + R.r(-3, 4)));  // grey concrete
-  walkJoint = walkCol * float(R.r(0.55, 0.75));
-  curbCol = V3(float(wg + 20), float(wg + 20), float(wg + 18));
-  pavers = R.p(0.35);
-  tileL = pavers ? R.r(0.18, 0.26) : R.r(0.3, 0.6);
-  tileW = pavers ? tileL * 0.5 : tileL * R.r(0.6, 1.0);
-  markCol = V3(232, 232, 226);
-  centreCol = R.p(0.3) ? V3(225, 185, 40) : markCol;
-  dashLen = R.r(3, 6);
-  dashDuty = R.r(0.35, 0.6);
-  edgeLines = R.p(0.5);
-  crossEvery = R.r(60, 160);
-  crossProb = R.r(0.2, 0.7);
-  gutterW = R.r(0.25, 0.45);
-  grassCol = R.rgb(70, 95, 110, 140, 40, 60);
+    sidewalk_colour = Colour(float(wg), float(wg), float(wg + rng.range(-3, 4)));  // grey concrete
+  sidewalk_joint_colour = sidewalk_colour * float(rng.range(0.55, 0.75));
+  curb_colour = Colour(float(wg + 20), float(wg + 20), float(wg + 18));
+  pavers = rng.chance(0.35);
+  tile_length = pavers ? rng.range(0.18, 0.26) : rng.range(0.3, 0.6);
+  tile_width = pavers ? tile_length * 0.5 : tile_length * rng.range(0.6, 1.0);
+  marking_colour = Colour(232, 232, 226);
+  centre_line_colour = rng.chance(0.3) ? Colour(225, 185, 40) : marking_colour;
+  dash_length = rng.range(3, 6);
+  dash_duty = rng.range(0.35, 0.6);
+  edge_lines = rng.chance(0.5);
+  crossing_spacing = rng.range(60, 160);
+  crossing_probability = rng.range(0.2, 0.7);
+  gutter_width = rng.range(0.25, 0.45);
+  grass_colour = rng.rgb(70, 95, 110, 140, 40, 60);
 
   // Traffic: two moving lanes (maybe one-way), optional parking lane at the far curb.
-  const bool parking = R.p(0.65);
-  const double laneLo = Zn + 0.3, laneHi = Zs - (parking ? 2.5 : 0.3);
-  const double lw = laneHi - laneLo;
-  const double dirNear = R.sign();
-  const bool oneWay = R.p(0.2);
-  lanes.push_back({laneLo + 0.26 * lw, dirNear * R.r(5, 12), R.r(10, 30), 0, R.r(0.55, 0.95), 0xCA41});
+  const bool parking = rng.chance(0.65);
+  const double lane_lo = near_curb_depth + 0.3, lane_hi = far_curb_depth - (parking ? 2.5 : 0.3);
+  const double lw = lane_hi - lane_lo;
+  const double near_direction = rng.sign();
+  const bool one_way = rng.chance(0.2);
   lanes.push_back(
-      {laneLo + 0.72 * lw, (oneWay ? dirNear : -dirNear) * R.r(5, 12), R.r(10, 30), 0, R.r(0.55, 0.95), 0xCA42});
-  if (parking) lanes.push_back({Zs - 1.25, 0.0, R.r(5.6, 7.5), 0, R.r(0.45, 0.9), 0xCA43});
-  for (auto& L : lanes) L.jitter = std::max(0.0, 0.5 * (L.gap - 5.5));
-  centreZ = laneLo + 0.49 * lw;
-  tracks = {lanes[0].Z - 0.75, lanes[0].Z + 0.75, lanes[1].Z - 0.75, lanes[1].Z + 0.75};
+      {lane_lo + 0.26 * lw, near_direction * rng.range(5, 12), rng.range(10, 30), 0, rng.range(0.55, 0.95), 0xCA41});
+  lanes.push_back({lane_lo + 0.72 * lw, (one_way ? near_direction : -near_direction) * rng.range(5, 12),
+                   rng.range(10, 30), 0, rng.range(0.55, 0.95), 0xCA42});
+  if (parking) lanes.push_back({far_curb_depth - 1.25, 0.0, rng.range(5.6, 7.5), 0, rng.range(0.45, 0.9), 0xCA43});
+  for (auto& lane : lanes) lane.jitter = std::max(0.0, 0.5 * (lane.gap - 5.5));
+  centre_line_depth = lane_lo + 0.49 * lw;
+  wheel_tracks = {lanes[0].depth - 0.75, lanes[0].depth + 0.75, lanes[1].depth - 0.75, lanes[1].depth + 0.75};
 
   // Pedestrians: streams walking either way on both sidewalks plus people standing.
-  const double fLo = Zs + 1.0, fHi = std::max(fLo + 0.3, Zb - 0.45);
-  walkers.push_back({fLo, R.r(1.0, 1.6), R.r(4, 12), 0, R.r(0.5, 0.95), 0x9E01});
-  walkers.push_back({fLo, -R.r(1.0, 1.6), R.r(4, 12), 0, R.r(0.5, 0.95), 0x9E02});
-  walkers.push_back({fHi - 0.6, 0.0, R.r(12, 35), 0, R.r(0.3, 0.8), 0x9E03});
-  walkers.push_back({Zn - 2.4, R.r(1.0, 1.6), R.r(6, 18), 0, R.r(0.4, 0.9), 0x9E04});
-  walkers.push_back({Zn - 2.4, -R.r(1.0, 1.6), R.r(6, 18), 0, R.r(0.4, 0.9), 0x9E05});
-  for (auto& L : walkers) L.jitter = 0.45 * L.gap;
+  const double far_walk_lo = far_curb_depth + 1.0, far_walk_hi = std::max(far_walk_lo + 0.3, facade_depth - 0.45);
+  walkers.push_back({far_walk_lo, rng.range(1.0, 1.6), rng.range(4, 12), 0, rng.range(0.5, 0.95), 0x9E01});
+  walkers.push_back({far_walk_lo, -rng.range(1.0, 1.6), rng.range(4, 12), 0, rng.range(0.5, 0.95), 0x9E02});
+  walkers.push_back({far_walk_hi - 0.6, 0.0, rng.range(12, 35), 0, rng.range(0.3, 0.8), 0x9E03});
+  walkers.push_back({near_curb_depth - 2.4, rng.range(1.0, 1.6), rng.range(6, 18), 0, rng.range(0.4, 0.9), 0x9E04});
+  walkers.push_back({near_curb_depth - 2.4, -rng.range(1.0, 1.6), rng.range(6, 18), 0, rng.range(0.4, 0.9), 0x9E05});
+  for (auto& walker : walkers) walker.jitter = 0.45 * walker.gap;
 
   // Street furniture.
-  farTrees = {Zs + 0.9, R.r(6, 12), 1.5, R.r(0.45, 0.95), 0x7E01};
-  nearTrees = {Zn - 0.9, R.r(25, 50), 3.0, R.r(0.0, 0.5), 0x7E02};
-  farPoles = {Zs + 0.35, R.r(10, 22), 2.0, R.r(0.8, 1.0), 0x9001};
-  nearPoles = {Zn - 0.35, R.r(12, 30), 2.0, R.r(0.5, 0.95), 0x9002};
-  autumn = R.p(0.15);
-  leafBase = autumn ? R.rgb(140, 180, 120, 150, 30, 50) : R.rgb(55, 90, 95, 130, 30, 55);
+  far_trees = {far_curb_depth + 0.9, rng.range(6, 12), 1.5, rng.range(0.45, 0.95), 0x7E01};
+  near_trees = {near_curb_depth - 0.9, rng.range(25, 50), 3.0, rng.range(0.0, 0.5), 0x7E02};
+  far_poles = {far_curb_depth + 0.35, rng.range(10, 22), 2.0, rng.range(0.8, 1.0), 0x9001};
+  near_poles = {near_curb_depth - 0.35, rng.range(12, 30), 2.0, rng.range(0.5, 0.95), 0x9002};
+  autumn = rng.chance(0.15);
+  leaf_colour = autumn ? rng.rgb(140, 180, 120, 150, 30, 50) : rng.rgb(55, 90, 95, 130, 30, 55);
 
   // Buildings: old town (brick/stone/plaster), modern (panels/glass), or mixed.
-  style = R.i(3);
-  lotAvg = R.r(9, 16);
+  building_style = rng.index(3);
+  lot_width = rng.range(9, 16);
   // Heights relative to the height seen at the top of the frame, so that some
   // roofs are below it (sky visible) and some above, whatever the camera.
-  const double hTop = camH + yhFrac * Zb / fFrac, hTopFar = camH + yhFrac * Zfar / fFrac;
-  hLo = std::max(3.5, hTop * R.r(0.4, 0.6));
-  hHi = hTop * R.r(0.95, 1.6);
-  pGap = R.r(0.06, 0.2);
-  pPark = R.r(0.0, 0.15);
-  hedgeProb = R.r(0.1, 0.6);
-  farLot = R.r(12, 25);
-  farLo = hTopFar * R.r(0.25, 0.45);
-  farHi = hTopFar * R.r(0.6, 1.1);
+  const double top_height = camera_height + horizon_frac * facade_depth / focal_frac,
+               top_height_far = camera_height + horizon_frac * skyline_depth / focal_frac;
+  building_height_min = std::max(3.5, top_height * rng.range(0.4, 0.6));
+  building_height_max = top_height * rng.range(0.95, 1.6);
+  gap_probability = rng.range(0.06, 0.2);
+  park_probability = rng.range(0.0, 0.15);
+  hedge_probability = rng.range(0.1, 0.6);
+  skyline_lot_width = rng.range(12, 25);
+  skyline_height_min = top_height_far * rng.range(0.25, 0.45);
+  skyline_height_max = top_height_far * rng.range(0.6, 1.1);
 
   // Sky and sun.
-  sun = R.p(0.4) ? 0 : (R.p(0.6) ? 1 : 2);
-  if (sun == 0) {
-    const double s0 = R.r(140, 185);
-    zenith = V3(float(s0 - 8), float(s0 - 2), float(s0 + 8));
-    horizon = V3(float(s0 + 30), float(s0 + 32), float(s0 + 34));
-  } else if (R.p(0.15)) {  // low evening sun
-    zenith = R.rgb(60, 90, 85, 110, 150, 190);
-    horizon = R.rgb(230, 250, 170, 200, 120, 160);
+  sun_position = rng.chance(0.4) ? kOvercast : (rng.chance(0.6) ? kSunBehindFacades : kSunBehindCamera);
+  if (sun_position == kOvercast) {
+    const double s0 = rng.range(140, 185);
+    zenith_colour = Colour(float(s0 - 8), float(s0 - 2), float(s0 + 8));
+    horizon_colour = Colour(float(s0 + 30), float(s0 + 32), float(s0 + 34));
+  } else if (rng.chance(0.15)) {  // low evening sun
+    zenith_colour = rng.rgb(60, 90, 85, 110, 150, 190);
+    horizon_colour = rng.rgb(230, 250, 170, 200, 120, 160);
   } else {
-    zenith = R.rgb(40, 80, 95, 135, 175, 225);
-    horizon = R.rgb(165, 205, 190, 220, 220, 245);
+    zenith_colour = rng.rgb(40, 80, 95, 135, 175, 225);
+    horizon_colour = rng.rgb(165, 205, 190, 220, 220, 245);
   }
-  shK = R.r(0.5, 1.5);
-  shSkew = R.r(-0.8, 0.8);
-  shDark = R.r(0.45, 0.65);
-  facadeLight = sun == 1 ? 0.82 : (sun == 2 ? 1.08 : 0.95);
+  shadow_length = rng.range(0.5, 1.5);
+  shadow_skew = rng.range(-0.8, 0.8);
+  shadow_gain = rng.range(0.45, 0.65);
+  facade_light = sun_position == kSunBehindFacades ? 0.82 : (sun_position == kSunBehindCamera ? 1.08 : 0.95);
 
   // Lighting drift: exposure wander plus faster flicker, colour temperature drift, cloud shadows.
-  expBase = R.r(0.85, 1.1);
-  expA1 = R.r(0.06, 0.25);
-  expT1 = R.r(6, 25);
-  expP1 = R.r(0, 2 * kPi);
-  expA2 = R.r(0.0, 0.06);
-  expT2 = R.r(1.5, 4);
-  expP2 = R.r(0, 2 * kPi);
-  ctBase = R.r(-0.06, 0.06);
-  ctA = R.r(0.01, 0.06);
-  ctT = R.r(8, 30);
-  ctP = R.r(0, 2 * kPi);
-  cloudA = sun ? R.r(0.15, 0.4) : R.r(0.0, 0.1);
-  cloudScale = R.r(15, 50);
-  windV = R.sr(1.5, 6);
-  skyWindPx = R.sr(0.004, 0.02) * W;
+  exposure_base = rng.range(0.85, 1.1);
+  exposure_amp_slow = rng.range(0.06, 0.25);
+  exposure_period_slow = rng.range(6, 25);
+  exposure_phase_slow = rng.range(0, 2 * kPi);
+  exposure_amp_fast = rng.range(0.0, 0.06);
+  exposure_period_fast = rng.range(1.5, 4);
+  exposure_phase_fast = rng.range(0, 2 * kPi);
+  colour_temp_base = rng.range(-0.06, 0.06);
+  colour_temp_amp = rng.range(0.01, 0.06);
+  colour_temp_period = rng.range(8, 30);
+  colour_temp_phase = rng.range(0, 2 * kPi);
+  cloud_shadow_amount = sun_position != kOvercast ? rng.range(0.15, 0.4) : rng.range(0.0, 0.1);
+  cloud_shadow_scale = rng.range(15, 50);
+  wind_speed = rng.signed_range(1.5, 6);
+  sky_drift_px = rng.signed_range(0.004, 0.02) * width;
 
-  buildSky();
+  build_sky();
 
   // Vignette and a fixed sensor-noise tile (sampled at a per-frame offset).
-  const double vigA = R.r(0.1, 0.3);
-  vig.resize(size_t(W) * H);
-  for (int y = 0; y < H; ++y)
-    for (int x = 0; x < W; ++x) {
-      const double dx = (x + 0.5) / W * 2 - 1, dy = (y + 0.5) / H * 2 - 1;
-      vig[size_t(y) * W + x] = float(1.0 - vigA * 0.5 * (dx * dx + dy * dy));
+  const double vignette_amount = rng.range(0.1, 0.3);
+  vignette.resize(size_t(width) * height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const double dx = (x + 0.5) / width * 2 - 1, dy = (y + 0.5) / height * 2 - 1;
+      vignette[size_t(y) * width + x] = float(1.0 - vignette_amount * 0.5 * (dx * dx + dy * dy));
     }
-  const double sigma = R.r(1.0, 3.0);
-  noiseStride = W + 64;
-  noise.resize(size_t(noiseStride) * (H + 64) * 3);
-  Rng N(hkey(seed, 0x4015E));
-  for (auto& n : noise) {
+  const double sigma = rng.range(1.0, 3.0);
+  noise_stride = width + 64;
+  noise_tile.resize(size_t(noise_stride) * (height + 64) * 3);
+  Rng noise_rng(hash_key(seed, 0x4015E));
+  for (auto& n : noise_tile) {
     double sum = -2.0;  // Irwin-Hall of 4 uniforms, unit variance after scaling
-    for (int k = 0; k < 4; ++k) sum += N.u();
+    for (int k = 0; k < 4; ++k) sum += noise_rng.uniform();
     const double gauss = sum * 1.7320508;
     n = int8_t(std::max(-100.0, std::min(100.0, std::round(sigma * gauss))));
   }
