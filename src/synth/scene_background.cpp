@@ -19,11 +19,11 @@ void StreetScene::Impl::build_sky() {
   const Colour cloud_dark =
       sun_position == kOvercast ? zenith_colour * 0.85f : mix_colour(zenith_colour, Colour(150, 152, 160), 0.7f);
   const uint32_t cloud_seed = rng.bits32();
-  const double yh = horizon_frac * height;
-  const int rows = std::min(height, int(yh + 0.12 * height) + 2);
+  const double horizon_row = horizon_frac * height;
+  const int rows = std::min(height, int(horizon_row + 0.12 * height) + 2);
   for (int y = 0; y < height; ++y) {
-    const float tg = clamp_float(float(y / (yh * 1.05)), 0.f, 1.f);
-    const Colour base = mix_colour(zenith_colour, horizon_colour, std::pow(tg, 0.7f));
+    const float gradient = clamp_float(float(y / (horizon_row * 1.05)), 0.f, 1.f);
+    const Colour base = mix_colour(zenith_colour, horizon_colour, std::pow(gradient, 0.7f));
     cv::Vec3b* row = sky_panorama.ptr<cv::Vec3b>(y);
     for (int x = 0; x < panorama_width; ++x) {
       if (y >= rows) {
@@ -42,7 +42,8 @@ void StreetScene::Impl::build_sky() {
         rows_per_height *= 2;
       }
       n /= 0.9375f;
-      const float d = smoothstep(float(cover), float(cover) + 0.22f, n) * amount * (0.4f + 0.6f * (1.f - tg * 0.5f));
+      const float d =
+          smoothstep(float(cover), float(cover) + 0.22f, n) * amount * (0.4f + 0.6f * (1.f - gradient * 0.5f));
       const Colour cloud = mix_colour(cloud_dark, cloud_lit, smoothstep(float(cover), float(cover) + 0.4f, n));
       row[x] = saturate_colour(mix_colour(base, cloud, d));
     }
@@ -73,27 +74,28 @@ void StreetScene::Impl::draw_skyline(const Frame& frame, cv::Mat& rgb, cv::Mat& 
   for (int64_t k = floor_int(xa / skyline_lot_width) - 1; k <= floor_int(xb / skyline_lot_width) + 1; ++k) {
     const double X0 = edge(k), X1 = edge(k + 1);
     Rng rng(hash_key(seed, 0xFA4, uint64_t(k)));
-    const double hgt = skyline_height_min + (skyline_height_max - skyline_height_min) * std::pow(rng.uniform(), 1.3);
+    const double block_height =
+        skyline_height_min + (skyline_height_max - skyline_height_min) * std::pow(rng.uniform(), 1.3);
     const int x0 = std::max(0, round_pixel(cam.screen_x(X0, skyline_depth))),
               x1 = std::min(width, round_pixel(cam.screen_x(X1, skyline_depth)));
-    const int y0 = std::max(0, round_pixel(cam.screen_y(skyline_depth, hgt))), y1 = frame.skyline_foot_row;
+    const int y0 = std::max(0, round_pixel(cam.screen_y(skyline_depth, block_height))), y1 = frame.skyline_foot_row;
     if (x1 <= x0 || y1 <= y0) continue;
     const float haze = float(rng.range(0.35, 0.6));
     if (rng.chance(0.18)) {  // tree clump: a low wall (fills down to the ground) under rounded crowns
-      const double cy = cam.screen_y(skyline_depth, 0.3 * hgt);
-      PartMap parts(width, height, x0, cam.screen_y(skyline_depth, hgt) - 4, x1, y1);
+      const double cy = cam.screen_y(skyline_depth, 0.3 * block_height);
+      PartMap parts(width, height, x0, cam.screen_y(skyline_depth, block_height) - 4, x1, y1);
       if (parts.empty()) continue;
       parts.polygon(
           {{double(x0), cy}, {double(x1), cy}, {double(x1), double(y1) - 0.5}, {double(x0), double(y1) - 0.5}}, 1);
       const int n = 3 + rng.index(4);
       for (int i = 0; i < n; ++i) {
         const double lift = rng.range(0.1, 0.35), rad = rng.range(0.25, 0.4);
-        parts.disc({x0 + (x1 - x0) * (i + 0.5) / n, cy - lift * hgt * scale}, rad * hgt * scale, 1);
+        parts.disc({x0 + (x1 - x0) * (i + 0.5) / n, cy - lift * block_height * scale}, rad * block_height * scale, 1);
       }
-      const Colour g = mix_colour(leaf_colour, horizon_colour, haze);
+      const Colour clump_colour = mix_colour(leaf_colour, horizon_colour, haze);
       const uint32_t texture_seed = rng.bits32();
       composite(parts, rgb, labels, kVegetation, [&](uint8_t, int x, int y, Colour& out) {
-        out = g * (0.75f + 0.4f * lattice_hash(x, y, texture_seed));
+        out = clump_colour * (0.75f + 0.4f * lattice_hash(x, y, texture_seed));
         return true;
       });
       continue;
@@ -103,17 +105,18 @@ void StreetScene::Impl::draw_skyline(const Frame& frame, cv::Mat& rgb, cv::Mat& 
     rgb(rect).setTo(to_scalar(colour));
     labels(rect).setTo(kBuilding);
     // Window grid, only where windows are at least ~2 px.
-    const double fh = rng.range(3.0, 3.6), ws = rng.range(2.2, 3.5);
-    if (fh * scale < 4) continue;
+    const double floor_height = rng.range(3.0, 3.6), window_spacing = rng.range(2.2, 3.5);
+    if (floor_height * scale < 4) continue;
     const Colour window_colour = mix_colour(Colour(50, 58, 70), horizon_colour, haze * 0.8f);
     const uint32_t texture_seed = rng.bits32();
     cv::Mat sub = rgb(rect);
-    for (int fi = 1; fi * fh < hgt - 1.0; ++fi) {
-      const int wy0 = round_pixel(cam.screen_y(skyline_depth, fi * fh + 0.3 * fh + 1.4)) - rect.y,
-                wy1 = round_pixel(cam.screen_y(skyline_depth, fi * fh + 0.3 * fh)) - rect.y;
-      for (int64_t j = floor_int(X0 / ws) + 1; (double(j) + 0.7) * ws < X1; ++j) {
-        const int wx0 = round_pixel(cam.screen_x(double(j) * ws, skyline_depth)) - rect.x,
-                  wx1 = round_pixel(cam.screen_x(double(j) * ws + 0.45 * ws, skyline_depth)) - rect.x;
+    for (int fi = 1; fi * floor_height < block_height - 1.0; ++fi) {
+      const int wy0 = round_pixel(cam.screen_y(skyline_depth, fi * floor_height + 0.3 * floor_height + 1.4)) - rect.y,
+                wy1 = round_pixel(cam.screen_y(skyline_depth, fi * floor_height + 0.3 * floor_height)) - rect.y;
+      for (int64_t j = floor_int(X0 / window_spacing) + 1; (double(j) + 0.7) * window_spacing < X1; ++j) {
+        const int wx0 = round_pixel(cam.screen_x(double(j) * window_spacing, skyline_depth)) - rect.x,
+                  wx1 = round_pixel(cam.screen_x(double(j) * window_spacing + 0.45 * window_spacing, skyline_depth)) -
+                        rect.x;
         const float v = lattice_hash(j, fi, texture_seed);
         cv::rectangle(sub, cv::Point(wx0, wy0), cv::Point(wx1 - 1, wy1 - 1),
                       to_scalar(window_colour * (0.8f + 0.5f * v)), cv::FILLED);
@@ -162,18 +165,18 @@ void StreetScene::Impl::draw_side_walls(const Frame& frame, const std::vector<Lo
       if ((side == 0 && cam.x <= X) || (side == 1 && cam.x >= X)) continue;  // wall faces away
       const Building building = building_on(lots[j]);
       const double Z2 = facade_depth + building.depth;
-      const cv::Point2d pts[4] = {
+      const cv::Point2d corners[4] = {
           {cam.screen_x(X, facade_depth), cam.screen_y(facade_depth, kCurbHeight)},
           {cam.screen_x(X, facade_depth), cam.screen_y(facade_depth, kCurbHeight + building.height)},
           {cam.screen_x(X, Z2), cam.screen_y(Z2, kCurbHeight + building.height)},
           {cam.screen_x(X, Z2), cam.screen_y(Z2, 0.0)}};
       double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-      for (const auto& p : pts) {
+      for (const auto& p : corners) {
         x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
       }
       PartMap parts(width, height, x0, y0, x1, y1);
       if (parts.empty()) continue;
-      parts.polygon({pts[0], pts[1], pts[2], pts[3]}, 1);
+      parts.polygon({corners[0], corners[1], corners[2], corners[3]}, 1);
       // Per pixel: invert the projection on the plane X = const to get depth along
       // the wall and height, then draw floor lines and a window grid in perspective.
       const Colour wall = building.base_colour * (0.62f * building.light),
@@ -182,13 +185,14 @@ void StreetScene::Impl::draw_side_walls(const Frame& frame, const std::vector<Lo
         const double dx = x + 0.5 - cam.centre_col;
         const double Z =
             std::abs(dx) < 0.5 ? facade_depth : std::max(facade_depth, std::min(Z2, cam.focal * (X - cam.x) / dx));
-        const double ip = Z / cam.focal, v = cam.height - (y + 0.5 - cam.horizon_row) * ip - kCurbHeight,
+        const double metres_per_px = Z / cam.focal,
+                     v = cam.height - (y + 0.5 - cam.horizon_row) * metres_per_px - kCurbHeight,
                      along = Z - facade_depth;
         const double fv = frac(v / building.floor_height), fa = frac(along / 2.6);
         const float n = lattice_hash(x, y, building.texture_seed) - 0.5f;
         if (v > 1.0 && fv > 0.3 && fv < 0.78 && fa > 0.25 && fa < 0.7 && v < building.height - 0.6)
           out = glass * (1.f + 0.1f * n);
-        else if (grid_distance(v, building.floor_height) < std::max(0.5 * ip, 0.03))
+        else if (grid_distance(v, building.floor_height) < std::max(0.5 * metres_per_px, 0.03))
           out = wall * 0.85f;
         else
           out = wall * (1.f + 0.06f * n);
@@ -240,41 +244,43 @@ void StreetScene::Impl::draw_building(const Frame& frame, const Building& buildi
 void StreetScene::Impl::shade_facade(const Frame& frame, const Building& building, cv::Mat& rgb,
                                      const cv::Rect& rect) const {
   const Camera& cam = frame.camera;
-  const double ip = facade_depth / cam.focal;  // metres per pixel
-  const bool resolvable = building.course_height / ip >= 2.2;
-  const double hw = std::max(0.5 * ip, building.joint_half_width);
-  const double g = std::max(0.04, ip);
+  const double metres_per_px = facade_depth / cam.focal;  // metres per pixel
+  const bool resolvable = building.course_height / metres_per_px >= 2.2;
+  const double joint_half = std::max(0.5 * metres_per_px, building.joint_half_width);
+  const double grain_cell = std::max(0.04, metres_per_px);
   const uint32_t texture_seed = building.texture_seed;
   for (int y = rect.y; y < rect.y + rect.height; ++y) {
-    const double v = cam.height - kCurbHeight - (y + 0.5 - cam.horizon_row) * ip;  // height above the sidewalk
+    const double v =
+        cam.height - kCurbHeight - (y + 0.5 - cam.horizon_row) * metres_per_px;  // height above the sidewalk
     const int64_t course = floor_int(v / building.course_height);
-    const bool row_joint = resolvable && grid_distance(v, building.course_height) < hw;
-    const double off = (building.stagger && (course & 1)) ? 0.5 * building.block_length : 0.0;
+    const bool row_joint = resolvable && grid_distance(v, building.course_height) < joint_half;
+    const double course_offset = (building.stagger && (course & 1)) ? 0.5 * building.block_length : 0.0;
     const float row_shade = building.light * (1.f - 0.12f * smoothstep(1.5f, 0.f, float(v))) *
                             (1.f - 0.06f * smoothstep(0.f, 25.f, float(v)));
     const float stain_row = building.stain > 0 ? value_noise(v / 3.0, texture_seed + 7) : 0.f;
-    const int64_t gv = floor_int(v / g);
+    const int64_t grain_row = floor_int(v / grain_cell);
     const double fv = v - double(course) * building.course_height;  // height inside the current floor (glass)
     cv::Vec3b* row = rgb.ptr<cv::Vec3b>(y);
     for (int x = rect.x; x < rect.x + rect.width; ++x) {
-      const double u = cam.x + (x + 0.5 - cam.centre_col) * ip - building.x0;
-      const float gr = lattice_hash(floor_int(u / g), gv, texture_seed) - 0.5f;
+      const double u = cam.x + (x + 0.5 - cam.centre_col) * metres_per_px - building.x0;
+      const float grain_noise = lattice_hash(floor_int(u / grain_cell), grain_row, texture_seed) - 0.5f;
       Colour c;
       if (building.material == kGlass) {
-        if (row_joint || grid_distance(u, building.block_length) < hw) {
-          c = building.joint_colour * (1.f + 0.1f * gr);
+        if (row_joint || grid_distance(u, building.block_length) < joint_half) {
+          c = building.joint_colour * (1.f + 0.1f * grain_noise);
         } else if (fv < 0.28 * building.floor_height) {
-          c = building.base_colour * (0.55f + 0.05f * gr);  // opaque spandrel band
+          c = building.base_colour * (0.55f + 0.05f * grain_noise);  // opaque spandrel band
         } else {
           const float refl =
               value_noise((u + 0.35 * v + 0.4 * cam.x) / 5.0 + 13.0 * double(floor_int(u / building.block_length)),
                           texture_seed + 3);
-          c = mix_colour(building.base_colour, horizon_colour * 0.9f, 0.15f + 0.5f * refl) * (1.f + 0.04f * gr);
+          c = mix_colour(building.base_colour, horizon_colour * 0.9f, 0.15f + 0.5f * refl) *
+              (1.f + 0.04f * grain_noise);
         }
       } else {
-        const double uo = u + off;
-        if (row_joint || (resolvable && grid_distance(uo, building.block_length) < hw)) {
-          c = building.joint_colour * (1.f + 0.12f * gr);
+        const double uo = u + course_offset;
+        if (row_joint || (resolvable && grid_distance(uo, building.block_length) < joint_half)) {
+          c = building.joint_colour * (1.f + 0.12f * grain_noise);
         } else {
           const float tint =
               building.tint > 0
@@ -282,7 +288,7 @@ void StreetScene::Impl::shade_facade(const Frame& frame, const Building& buildin
                   : 0.f;
           const float stain =
               building.stain > 0 ? building.stain * (value_noise(u / 2.5, texture_seed + 9) * stain_row - 0.25f) : 0.f;
-          c = building.base_colour * (1.f + building.tint * tint + building.grain * gr + stain);
+          c = building.base_colour * (1.f + building.tint * tint + building.grain * grain_noise + stain);
         }
       }
       row[x] = saturate_colour(c * row_shade);
@@ -295,20 +301,20 @@ void StreetScene::Impl::shade_facade(const Frame& frame, const Building& buildin
 void StreetScene::Impl::draw_openings(const Frame& frame, const Building& building, cv::Mat& rgb,
                                       const cv::Rect& rect) const {
   const Camera& cam = frame.camera;
-  const double scale = cam.scale(facade_depth), ip = 1.0 / scale;
+  const double scale = cam.scale(facade_depth), metres_per_px = 1.0 / scale;
   cv::Mat sub = rgb(rect);
   const double facade_width = building.x1 - building.x0;
-  auto fp = [&](double u, double v) {
+  auto to_fixed = [&](double u, double v) {
     return cv::Point(int(std::lround((cam.screen_x(building.x0 + u, facade_depth) - rect.x) * 16)),
                      int(std::lround((cam.screen_y(facade_depth, kCurbHeight + v) - rect.y) * 16)));
   };
   auto fill = [&](double u0, double v0, double u1, double v1, const Colour& col) {
-    cv::rectangle(sub, fp(u0, v1), fp(u1, v0), to_scalar(col * building.light), cv::FILLED, cv::LINE_8, 4);
+    cv::rectangle(sub, to_fixed(u0, v1), to_fixed(u1, v0), to_scalar(col * building.light), cv::FILLED, cv::LINE_8, 4);
   };
   auto line = [&](double u0, double v0, double u1, double v1, const Colour& col) {
-    cv::line(sub, fp(u0, v0), fp(u1, v1), to_scalar(col * building.light), 1, cv::LINE_8, 4);
+    cv::line(sub, to_fixed(u0, v0), to_fixed(u1, v1), to_scalar(col * building.light), 1, cv::LINE_8, 4);
   };
-  const double fw = std::max(0.06, ip);  // frame width, at least a pixel
+  const double frame_width = std::max(0.06, metres_per_px);  // frame width, at least a pixel
   const Colour curtain = Colour(225, 220, 205);
   const Colour shutter = building.door_colour * 1.2f;
 
@@ -332,24 +338,26 @@ void StreetScene::Impl::draw_openings(const Frame& frame, const Building& buildi
     }
     fill(u0 - 0.08, v0 - 0.1, u1 + 0.08, v0, building.trim_colour);  // sill
     fill(u0, v0, u1, v1, building.frame_colour);
-    fill(u0 + fw, v0 + fw, u1 - fw, v1 - fw, glass);
-    if (hv > 0.7f) fill(u0 + fw, v1 - fw - 0.45 * h, u1 - fw, v1 - fw, curtain * (0.85f + 0.15f * hv));
-    if (building.window_style >= 1) fill(uc - 0.5 * fw, v0, uc + 0.5 * fw, v1, building.frame_colour);
+    fill(u0 + frame_width, v0 + frame_width, u1 - frame_width, v1 - frame_width, glass);
+    if (hv > 0.7f)
+      fill(u0 + frame_width, v1 - frame_width - 0.45 * h, u1 - frame_width, v1 - frame_width,
+           curtain * (0.85f + 0.15f * hv));
+    if (building.window_style >= 1) fill(uc - 0.5 * frame_width, v0, uc + 0.5 * frame_width, v1, building.frame_colour);
     if (building.window_style == 2)
-      fill(u0, v0 + 0.62 * h - 0.5 * fw, u1, v0 + 0.62 * h + 0.5 * fw, building.frame_colour);
+      fill(u0, v0 + 0.62 * h - 0.5 * frame_width, u1, v0 + 0.62 * h + 0.5 * frame_width, building.frame_colour);
     if (w * scale >= 8 && hv < 0.7f)  // a faint reflection streak
-      line(u0 + fw + 0.1 * w, v0 + fw + 0.1 * h, u0 + 0.45 * w, v1 - fw - 0.1 * h,
+      line(u0 + frame_width + 0.1 * w, v0 + frame_width + 0.1 * h, u0 + 0.45 * w, v1 - frame_width - 0.1 * h,
            mix_colour(glass, horizon_colour, 0.5f));
   };
 
   const double usable = facade_width - 2 * building.margin;
-  const double sp = usable / building.window_columns;
+  const double column_spacing = usable / building.window_columns;
   if (!building.shop) fill(0, 0, facade_width, 0.45, building.base_colour * 0.75f);  // plinth
   for (int fi = 0;; ++fi) {
     const double base = building.ground_floor_height + fi * building.floor_height;
     if (base + 0.85 + building.window_height > building.height - 0.4) break;
     for (int j = 0; j < building.window_columns; ++j)
-      window(building.margin + (j + 0.5) * sp, base + 0.85, building.window_width, building.window_height,
+      window(building.margin + (j + 0.5) * column_spacing, base + 0.85, building.window_width, building.window_height,
              fi * 64 + j + 64);
   }
   // Ground floor.
@@ -403,7 +411,7 @@ void StreetScene::Impl::draw_openings(const Frame& frame, const Building& buildi
   } else {
     const int door_column = rng.index(building.window_columns);
     for (int j = 0; j < building.window_columns; ++j) {
-      const double uc = building.margin + (j + 0.5) * sp;
+      const double uc = building.margin + (j + 0.5) * column_spacing;
       if (j == door_column) {
         fill(uc - 0.65, 0.0, uc + 0.65, 2.45, building.trim_colour);
         fill(uc - 0.55, 0.0, uc + 0.55, 2.35, building.door_colour);

@@ -87,16 +87,16 @@ void StreetScene::Impl::draw_ground(const Frame& frame, const GroundShadows& sha
       float track = 1.f;
       for (double tz : wheel_tracks) track -= 0.07f * smoothstep(0.5f, 0.f, float(std::abs(Z - tz)));
       const float row_patch = value_noise(Z / 2.5, texture_seed + 2);
-      const double g = std::max(0.02, x_step);
-      const int64_t gz = floor_int(Z / g);
+      const double grain_cell = std::max(0.02, x_step);
+      const int64_t grain_row = floor_int(Z / grain_cell);
       for (int x = 0; x < width; ++x) {
         const double X = X0 + x * x_step;
-        const float n = lattice_hash(floor_int(X / g), gz, texture_seed + 3);
+        const float n = lattice_hash(floor_int(X / grain_cell), grain_row, texture_seed + 3);
         const float patch = value_noise(X / 6.0, texture_seed + 4) * row_patch;
         Colour c = road_colour * (0.92f + 0.26f * (n - 0.5f) + 0.16f * (patch - 0.25f)) * track;
         if (n > 0.985f) c *= 1.35f;  // light aggregate
         if (gutter) c = mix_colour(c, curb_colour * (0.8f + 0.2f * n), 0.5f);
-        const float wear = lattice_hash(floor_int(X / 0.05), gz, texture_seed + 6);
+        const float wear = lattice_hash(floor_int(X / 0.05), grain_row, texture_seed + 6);
         bool mark = false;
         Colour mark_colour = marking_colour;
         if (centre && frac(X / dash_length) < dash_duty) {
@@ -116,14 +116,14 @@ void StreetScene::Impl::draw_ground(const Frame& frame, const GroundShadows& sha
     } else {  // paving: tiles or small staggered pavers with 1-px joints
       const bool row_joint = grid_distance(Z, tile_width) < std::max(0.5 * (Zhi - Zlo), 0.006);
       const int64_t course = floor_int(Z / tile_width);
-      const double off = (pavers && (course & 1)) ? 0.5 * tile_length : 0.0;
-      const double g = std::max(0.015, x_step);
-      const int64_t gz = floor_int(Z / g);
+      const double course_offset = (pavers && (course & 1)) ? 0.5 * tile_length : 0.0;
+      const double grain_cell = std::max(0.015, x_step);
+      const int64_t grain_row = floor_int(Z / grain_cell);
       const double joint_half_width = std::max(0.5 * x_step, 0.006);
       for (int x = 0; x < width; ++x) {
         const double X = X0 + x * x_step;
-        const double Xo = X + off;
-        const float n = lattice_hash(floor_int(X / g), gz, texture_seed + 7) - 0.5f;
+        const double Xo = X + course_offset;
+        const float n = lattice_hash(floor_int(X / grain_cell), grain_row, texture_seed + 7) - 0.5f;
         Colour c;
         if (row_joint || grid_distance(Xo, tile_length) < joint_half_width) {
           c = sidewalk_joint_colour * (1.f + 0.15f * n);
