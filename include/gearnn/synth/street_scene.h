@@ -32,7 +32,7 @@ class StreetScene {
   void render(int t, cv::Mat& rgb, cv::Mat& labels) const;
 
  private:
-  struct Impl;                        // layout and precomputed tables, see street_scene.cpp
+  struct Impl;                        // layout and precomputed tables, see src/synth/street_scene_impl.h
   std::shared_ptr<const Impl> impl_;  // immutable, so copies of a scene share it
 };
 
