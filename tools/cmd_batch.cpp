@@ -60,8 +60,8 @@ void run_batch_command(BatchArgs& a) {
     std::fprintf(stderr,
                  "batch: shard %d/%d, %d items: %d done, %d skipped (already complete), %d failed; "
                  "%lld frames in %.1f s; %s%s\n",
-                 o.shard.index, o.shard.count, s.items, s.done, s.skipped, s.failed,
-                 static_cast<long long>(s.frames), s.seconds, s.thread_plan.c_str(),
+                 o.shard.index, o.shard.count, s.items, s.done, s.skipped, s.failed, static_cast<long long>(s.frames),
+                 s.seconds, s.thread_plan.c_str(),
                  s.failed ? ("; failures in " + o.out_dir + "/failures.jsonl").c_str() : "");
   if (!a.html.empty()) {
     write_html_report(o.out_dir, a.html);
@@ -88,8 +88,8 @@ void run_merge_command(const MergeArgs& a) {
   }
   for (const auto& f : merged["failures"])
     std::fprintf(stderr, "%-24s FAILED: %s\n", f.value("id", "?").c_str(), f.value("error", "").c_str());
-  std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(),
-               merged["failures"].size(), static_cast<long long>(merged["frames"].get<int64_t>()));
+  std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(), merged["failures"].size(),
+               static_cast<long long>(merged["frames"].get<int64_t>()));
   if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
     std::fprintf(stderr, ": mIoU %.4f (summed confusion matrix), mean item mIoU %.4f",
                  merged["metrics"]["miou"].get<double>(), merged["metrics"]["mean_item_miou"].get<double>());

@@ -46,7 +46,8 @@ void add_bench_commands(CLI::App& app) {
 
   auto f = std::make_shared<BenchForwardArgs>();
   bind_bench_forward_options(*bench, *f)->callback([f] {
-    const int threads = f->threads > 0 ? f->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads =
+        f->threads > 0 ? f->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::cout << bench_forward(f->model, f->input, f->frames, threads).dump(2) << "\n";
   });
 

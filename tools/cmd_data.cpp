@@ -53,8 +53,8 @@ CLI::App* bind_eval_options(CLI::App& app, EvalArgs& a) {
 
 CLI::App* bind_probe_options(CLI::App& app, ProbeArgs& a) {
   ProbeOptions& o = a.options;
-  CLI::App* cmd = add_command(app, "probe",
-                              "Measure per-frame quality features (and the gear a set would pick) without a model");
+  CLI::App* cmd =
+      add_command(app, "probe", "Measure per-frame quality features (and the gear a set would pick) without a model");
   cmd->add_option("input", o.input, "Video file or image sequence")->required();
   cmd->add_option("--gears", o.gears_dir, "Gear set directory: also report the gear each frame would get");
   add_hold_option(cmd, o.hold, "As gearnn run --hold");

@@ -64,9 +64,9 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
 }
 
 CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o) {
-  CLI::App* cmd = add_command(
-      app, "combine-gears",
-      "One gear set for two distortions: FIRST's useful gears, THEN's gears over FIRST's neutral range");
+  CLI::App* cmd =
+      add_command(app, "combine-gears",
+                  "One gear set for two distortions: FIRST's useful gears, THEN's gears over FIRST's neutral range");
   cmd->add_option("first", o.first_dir, "Gear set switched on one feature (e.g. brightness, on luma)")->required();
   cmd->add_option("then", o.then_dir, "Gear set used where FIRST is neutral (e.g. qp)")->required();
   cmd->add_option("--out", o.out_dir, "Combined gear set directory (gear files are referenced)")->required();

@@ -3,11 +3,10 @@
 // adds the subcommand and its options but sets no callback, so tests can parse
 // argv into these structs without doing any work; commands.h's add_*_command
 // bind the same way and then attach the work.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "gearnn/batch/batch.h"
 #include "gearnn/datasets/distort.h"

@@ -2,10 +2,9 @@
 // Options several subcommands share, declared once so their names, help and
 // checks agree everywhere. Help shows each option's default, read from the
 // variable it is bound to when it is bound (so from the option structs).
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace gearnn::cli {
 
