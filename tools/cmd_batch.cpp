@@ -4,13 +4,42 @@
 #include <cstdio>
 #include <memory>
 
+#include "command_options.h"
 #include "commands.h"
-#include "gearnn/batch/batch.h"
+#include "common_options.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/metrics/merge_reports.h"
 #include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
+
+CLI::App* bind_batch_options(CLI::App& app, BatchArgs& a) {
+  BatchOptions& o = a.options;
+  CLI::App* cmd =
+      add_command(app, "batch", "Run every item of a JSON Lines manifest into OUT/<id>/ (resumable, shardable)");
+  cmd->add_option("manifest", o.manifest, "JSON Lines: {\"id\", \"input\", \"gt\"?, \"model\"?, \"gears\"?} per line")
+      ->required();
+  cmd->add_option("--out", o.out_dir, "Output directory")->required();
+  cmd->add_option("--model", o.model, "Model directory for items that name none");
+  cmd->add_option("--gears", o.gears, "Gear set directory for items that name none");
+  add_masks_option(cmd, o.masks);
+  add_hold_option(cmd, o.hold);
+  cmd->add_option("--jobs", o.jobs, "Items run at once")->check(CLI::Range(1, 256));
+  add_threads_option(cmd, o.threads, "usable cores / jobs", "LibTorch threads per item");
+  cmd->add_option("--shard", a.shard, "Take slice I of N (0 <= I < N, by a hash of the id)");
+  add_quiet_flag(cmd, a.quiet);
+  cmd->add_option("--html", a.html, "Also write the HTML report of OUT (as gearnn report OUT) to this file");
+  return tidy_defaults(cmd);
+}
+
+CLI::App* bind_merge_options(CLI::App& app, MergeArgs& a) {
+  CLI::App* cmd = add_command(app, "merge", "Combine run reports (batch dirs, shards, run dirs) into one");
+  cmd->add_option("dirs", a.dirs, "Batch or run directories")->required();
+  cmd->add_option("--out", a.out, "Merged report (JSON)")->required();
+  add_quiet_flag(cmd, a.quiet, "No summary line");
+  cmd->add_option("--html", a.html, "Also write the HTML report of the merged file to this file");
+  return tidy_defaults(cmd);
+}
 
 namespace {
 
@@ -21,87 +50,59 @@ std::string this_executable() {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-void add_batch(CLI::App& app) {
-  auto o = std::make_shared<BatchOptions>();
-  auto shard = std::make_shared<std::string>("0/1");
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("batch", "Run every item of a JSON Lines manifest into OUT/<id>/ (resumable, shardable)");
-  cmd->add_option("manifest", o->manifest, "JSON Lines: {\"id\", \"input\", \"gt\"?, \"model\"?, \"gears\"?} per line")
-      ->required();
-  cmd->add_option("--out", o->out_dir, "Output directory")->required();
-  cmd->add_option("--model", o->model, "Model directory for items that name none");
-  cmd->add_option("--gears", o->gears, "Gear set directory for items that name none");
-  cmd->add_option("--masks", o->masks, "Masks to write: none, ids, color")->check(CLI::IsMember({"none", "ids", "color"}));
-  cmd->add_option("--hold", o->hold, "Frames a new gear must match before switching")->check(CLI::Range(1, 1000000));
-  cmd->add_option("--jobs", o->jobs, "Items run at once")->check(CLI::Range(1, 256));
-  cmd->add_option("--threads", o->threads, "LibTorch threads per item (default: usable cores / jobs)")
-      ->check(CLI::Range(1, 256));
-  cmd->add_option("--shard", *shard, "Take slice I of N (0 <= I < N, by a hash of the id)");
-  cmd->add_flag("--quiet", *quiet, "No progress output");
-  auto html = std::make_shared<std::string>();
-  cmd->add_option("--html", *html, "Also write the HTML report of OUT (as gearnn report OUT) to this file");
-  cmd->callback([o, shard, quiet, html] {
-    o->shard = Shard::parse(*shard);
-    o->progress = !*quiet;
-    o->gearnn_exe = this_executable();
-    const BatchSummary s = run_batch(*o);
-    if (!*quiet)
-      std::fprintf(stderr,
-                   "batch: shard %d/%d, %d items: %d done, %d skipped (already complete), %d failed; "
-                   "%lld frames in %.1f s; %s%s\n",
-                   o->shard.index, o->shard.count, s.items, s.done, s.skipped, s.failed,
-                   static_cast<long long>(s.frames), s.seconds, s.thread_plan.c_str(),
-                   s.failed ? ("; failures in " + o->out_dir + "/failures.jsonl").c_str() : "");
-    if (!html->empty()) {
-      write_html_report(o->out_dir, *html);
-      if (!*quiet) std::fprintf(stderr, "batch: HTML report -> %s\n", html->c_str());
-    }
-    if (s.failed) throw CLI::RuntimeError(1);  // the failures are recorded; no extra error line
-  });
+void run_batch_command(BatchArgs& a) {
+  BatchOptions& o = a.options;
+  o.shard = Shard::parse(a.shard);
+  o.progress = !a.quiet;
+  o.gearnn_exe = this_executable();
+  const BatchSummary s = run_batch(o);
+  if (!a.quiet)
+    std::fprintf(stderr,
+                 "batch: shard %d/%d, %d items: %d done, %d skipped (already complete), %d failed; "
+                 "%lld frames in %.1f s; %s%s\n",
+                 o.shard.index, o.shard.count, s.items, s.done, s.skipped, s.failed, static_cast<long long>(s.frames),
+                 s.seconds, s.thread_plan.c_str(),
+                 s.failed ? ("; failures in " + o.out_dir + "/failures.jsonl").c_str() : "");
+  if (!a.html.empty()) {
+    write_html_report(o.out_dir, a.html);
+    if (!a.quiet) std::fprintf(stderr, "batch: HTML report -> %s\n", a.html.c_str());
+  }
+  if (s.failed) throw CLI::RuntimeError(1);  // the failures are recorded; no extra error line
 }
 
-void add_merge(CLI::App& app) {
-  auto dirs = std::make_shared<std::vector<std::string>>();
-  auto out = std::make_shared<std::string>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("merge", "Combine run reports (batch dirs, shards, run dirs) into one");
-  cmd->add_option("dirs", *dirs, "Batch or run directories")->required();
-  cmd->add_option("--out", *out, "Merged report (JSON)")->required();
-  cmd->add_flag("--quiet", *quiet, "No summary line");
-  auto html = std::make_shared<std::string>();
-  cmd->add_option("--html", *html, "Also write the HTML report of the merged file to this file");
-  cmd->callback([dirs, out, quiet, html] {
-    const json merged = merge_reports(*dirs);
-    write_json_file(*out, merged);
-    if (!html->empty()) write_html_report(*out, *html);
-    if (*quiet) return;
-    // The per-item table (also in the merged JSON and the HTML page).
-    std::fprintf(stderr, "%-24s %8s %8s %8s  %s\n", "item", "frames", "fps", "mIoU", "gears used");
-    for (const auto& item : merged["items"]) {
-      std::string gears;
-      for (const auto& [name, count] : item["gear_usage"].items())
-        gears += (gears.empty() ? "" : " ") + name + ":" + std::to_string(count.get<int64_t>());
-      const std::string miou = item["miou"].is_number() ? std::to_string(item["miou"].get<double>()).substr(0, 6) : "-";
-      std::fprintf(stderr, "%-24s %8lld %8.1f %8s  %s\n", item["id"].get<std::string>().c_str(),
-                   static_cast<long long>(item["frames"].get<int64_t>()), item["fps"].get<double>(), miou.c_str(),
-                   gears.c_str());
-    }
-    for (const auto& f : merged["failures"])
-      std::fprintf(stderr, "%-24s FAILED: %s\n", f.value("id", "?").c_str(), f.value("error", "").c_str());
-    std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(),
-                 merged["failures"].size(), static_cast<long long>(merged["frames"].get<int64_t>()));
-    if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
-      std::fprintf(stderr, ": mIoU %.4f (summed confusion matrix), mean item mIoU %.4f",
-                   merged["metrics"]["miou"].get<double>(), merged["metrics"]["mean_item_miou"].get<double>());
-    std::fprintf(stderr, " -> %s\n", out->c_str());
-  });
+void run_merge_command(const MergeArgs& a) {
+  const json merged = merge_reports(a.dirs);
+  write_json_file(a.out, merged);
+  if (!a.html.empty()) write_html_report(a.out, a.html);
+  if (a.quiet) return;
+  // The per-item table (also in the merged JSON and the HTML page).
+  std::fprintf(stderr, "%-24s %8s %8s %8s  %s\n", "item", "frames", "fps", "mIoU", "gears used");
+  for (const auto& item : merged["items"]) {
+    std::string gears;
+    for (const auto& [name, count] : item["gear_usage"].items())
+      gears += (gears.empty() ? "" : " ") + name + ":" + std::to_string(count.get<int64_t>());
+    const std::string miou = item["miou"].is_number() ? std::to_string(item["miou"].get<double>()).substr(0, 6) : "-";
+    std::fprintf(stderr, "%-24s %8lld %8.1f %8s  %s\n", item["id"].get<std::string>().c_str(),
+                 static_cast<long long>(item["frames"].get<int64_t>()), item["fps"].get<double>(), miou.c_str(),
+                 gears.c_str());
+  }
+  for (const auto& f : merged["failures"])
+    std::fprintf(stderr, "%-24s FAILED: %s\n", f.value("id", "?").c_str(), f.value("error", "").c_str());
+  std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(), merged["failures"].size(),
+               static_cast<long long>(merged["frames"].get<int64_t>()));
+  if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
+    std::fprintf(stderr, ": mIoU %.4f (summed confusion matrix), mean item mIoU %.4f",
+                 merged["metrics"]["miou"].get<double>(), merged["metrics"]["mean_item_miou"].get<double>());
+  std::fprintf(stderr, " -> %s\n", a.out.c_str());
 }
 
 }  // namespace
 
 void add_batch_commands(CLI::App& app) {
-  add_batch(app);
-  add_merge(app);
+  auto batch = std::make_shared<BatchArgs>();
+  bind_batch_options(app, *batch)->callback([batch] { run_batch_command(*batch); });
+  auto merge = std::make_shared<MergeArgs>();
+  bind_merge_options(app, *merge)->callback([merge] { run_merge_command(*merge); });
 }
 
 }  // namespace gearnn::cli

@@ -1,96 +1,97 @@
 #include <iostream>
 #include <memory>
 
+#include "command_options.h"
 #include "commands.h"
-#include "gearnn/datasets/distort.h"
-#include "gearnn/metrics/eval_masks.h"
-#include "gearnn/pipeline/probe.h"
-#include "gearnn/synth/synth_clip.h"
+#include "common_options.h"
 
 namespace gearnn::cli {
 
-static void add_synth(CLI::App& app) {
-  auto o = std::make_shared<SynthOptions>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("synth", "Generate a labelled synthetic street clip");
-  cmd->add_option("--out", o->out_dir, "Output directory")->required();
-  cmd->add_option("--frames", o->frames, "Number of frames")->check(CLI::Range(1, 1000000));
-  cmd->add_option("--width", o->width, "Frame width");
-  cmd->add_option("--height", o->height, "Frame height");
-  cmd->add_option("--seed", o->seed, "Scene seed (same seed, same clip)");
-  cmd->add_option("--fps", o->fps, "Frame rate")->check(CLI::Range(1.0, 240.0));
-  cmd->add_flag("--quiet", *quiet, "No progress bar");
-  cmd->callback([o, quiet] {
-    o->progress = !*quiet;
-    synthesize_clip(*o);
-  });
+CLI::App* bind_synth_options(CLI::App& app, SynthArgs& a) {
+  SynthOptions& o = a.options;
+  CLI::App* cmd = add_command(app, "synth", "Generate a labelled synthetic street clip");
+  cmd->add_option("--out", o.out_dir, "Output directory")->required();
+  cmd->add_option("--frames", o.frames, "Number of frames")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--width", o.width, "Frame width");
+  cmd->add_option("--height", o.height, "Frame height");
+  cmd->add_option("--seed", o.seed, "Scene seed (same seed, same clip)");
+  cmd->add_option("--fps", o.fps, "Frame rate")->check(CLI::Range(1.0, 240.0));
+  add_quiet_flag(cmd, a.quiet, "No progress bar");
+  return tidy_defaults(cmd);
 }
 
-static void add_distort(CLI::App& app) {
-  auto o = std::make_shared<DistortOptions>();
-  auto schedule = std::make_shared<std::string>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("distort", "Re-encode through libx264 with chosen distortions");
-  cmd->add_option("input", o->input, "Input video")->required();
-  cmd->add_option("--out", o->output, "Output video (.mp4, .mkv)")->required();
-  cmd->add_option("--qp", o->base.qp, "libx264 quantiser 0..51 (default 18)");
-  cmd->add_option("--brightness", o->base.brightness, "Multiply pixel values (e.g. 0.4 dark, 1.6 bright)");
-  cmd->add_option("--noise", o->base.noise, "Gaussian noise sigma (0..255 units)");
-  cmd->add_option("--blur", o->base.blur, "Gaussian blur sigma (pixels)");
-  cmd->add_option("--scale", o->base.scale, "Down-scale by this factor, then back up");
-  cmd->add_option("--schedule", *schedule, "JSON file varying settings over frame ranges");
-  cmd->add_option("--seed", o->seed, "Noise seed");
-  cmd->add_option("--preset", o->preset, "libx264 preset");
-  cmd->add_option("--threads", o->threads, "Encoder threads");
-  cmd->add_option("--max-frames", o->max_frames, "Stop after this many frames");
-  cmd->add_flag("--quiet", *quiet, "No progress bar");
-  cmd->callback([o, schedule, quiet] {
-    o->progress = !*quiet;
-    if (!schedule->empty()) o->schedule = load_schedule(*schedule);
-    distort_video(*o);
-  });
+CLI::App* bind_distort_options(CLI::App& app, DistortArgs& a) {
+  DistortOptions& o = a.options;
+  CLI::App* cmd = add_command(app, "distort", "Re-encode through libx264 with chosen distortions");
+  cmd->add_option("input", o.input, "Input video")->required();
+  cmd->add_option("--out", o.output, "Output video (.mp4, .mkv)")->required();
+  cmd->add_option("--qp", o.base.qp, "libx264 quantiser 0..51");
+  cmd->add_option("--brightness", o.base.brightness, "Multiply pixel values (e.g. 0.4 dark, 1.6 bright)");
+  cmd->add_option("--noise", o.base.noise, "Gaussian noise sigma (0..255 units)");
+  cmd->add_option("--blur", o.base.blur, "Gaussian blur sigma (pixels)");
+  cmd->add_option("--scale", o.base.scale, "Down-scale by this factor, then back up");
+  cmd->add_option("--schedule", a.schedule, "JSON file varying settings over frame ranges");
+  cmd->add_option("--seed", o.seed, "Noise seed");
+  cmd->add_option("--preset", o.preset, "libx264 preset");
+  cmd->add_option("--threads", o.threads, "Encoder threads");
+  add_max_frames_option(cmd, o.max_frames);
+  add_quiet_flag(cmd, a.quiet, "No progress bar");
+  return tidy_defaults(cmd);
 }
 
-static void add_eval(CLI::App& app) {
-  auto o = std::make_shared<EvalOptions>();
-  auto out = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("eval", "Metrics between predicted and ground-truth label directories");
-  cmd->add_option("--pred", o->pred_dir, "Predicted label directory")->required();
-  cmd->add_option("--gt", o->gt_dir, "Ground-truth label directory")->required();
-  cmd->add_option("--classes", o->num_classes, "Number of classes")->required();
-  cmd->add_option("--ignore", o->ignore_index, "Ignore label");
-  cmd->add_option("--names", o->class_names, "Class names")->delimiter(',');
-  cmd->add_option("--json", *out, "Write the metrics to this file instead of stdout");
-  cmd->callback([o, out] {
-    const json m = evaluate_dirs(*o);
-    if (out->empty())
-      std::cout << m.dump(2) << "\n";
-    else
-      write_json_file(*out, m);
-  });
+CLI::App* bind_eval_options(CLI::App& app, EvalArgs& a) {
+  EvalOptions& o = a.options;
+  CLI::App* cmd = add_command(app, "eval", "Metrics between predicted and ground-truth label directories");
+  cmd->add_option("--pred", o.pred_dir, "Predicted label directory")->required();
+  cmd->add_option("--gt", o.gt_dir, "Ground-truth label directory")->required();
+  cmd->add_option("--classes", o.num_classes, "Number of classes")->required();
+  cmd->add_option("--ignore", o.ignore_index, "Ignore label");
+  cmd->add_option("--names", o.class_names, "Class names")->delimiter(',');
+  cmd->add_option("--json", a.json_out, "Write the metrics to this file instead of stdout");
+  return tidy_defaults(cmd);
 }
 
-static void add_probe(CLI::App& app) {
-  auto o = std::make_shared<ProbeOptions>();
-  auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("probe", "Measure per-frame quality features (and the gear a set would pick) without a model");
-  cmd->add_option("input", o->input, "Video file or image sequence")->required();
-  cmd->add_option("--gears", o->gears_dir, "Gear set directory: also report the gear each frame would get");
-  cmd->add_option("--hold", o->hold, "As gearnn run --hold")->check(CLI::Range(1, 1000000));
-  cmd->add_option("--max-frames", o->max_frames, "Stop after this many frames");
-  cmd->add_option("--out", o->out_jsonl, "Write one JSON line per frame (features, gear) to this file");
-  cmd->add_flag("--json", *json_out, "Print the summary as JSON instead of a table");
-  cmd->callback([o, json_out] {
-    const json s = run_probe(*o);
-    std::cout << (*json_out ? s.dump(2) + "\n" : probe_table(s));
-  });
+CLI::App* bind_probe_options(CLI::App& app, ProbeArgs& a) {
+  ProbeOptions& o = a.options;
+  CLI::App* cmd =
+      add_command(app, "probe", "Measure per-frame quality features (and the gear a set would pick) without a model");
+  cmd->add_option("input", o.input, "Video file or image sequence")->required();
+  cmd->add_option("--gears", o.gears_dir, "Gear set directory: also report the gear each frame would get");
+  add_hold_option(cmd, o.hold, "As gearnn run --hold");
+  add_max_frames_option(cmd, o.max_frames);
+  cmd->add_option("--out", o.out_jsonl, "Write one JSON line per frame (features, gear) to this file");
+  cmd->add_flag("--json", a.json, "Print the summary as JSON instead of a table");
+  return tidy_defaults(cmd);
 }
 
 void add_data_commands(CLI::App& app) {
-  add_synth(app);
-  add_distort(app);
-  add_eval(app);
-  add_probe(app);
+  auto synth = std::make_shared<SynthArgs>();
+  bind_synth_options(app, *synth)->callback([synth] {
+    synth->options.progress = !synth->quiet;
+    synthesize_clip(synth->options);
+  });
+
+  auto distort = std::make_shared<DistortArgs>();
+  bind_distort_options(app, *distort)->callback([distort] {
+    distort->options.progress = !distort->quiet;
+    if (!distort->schedule.empty()) distort->options.schedule = load_schedule(distort->schedule);
+    distort_video(distort->options);
+  });
+
+  auto eval = std::make_shared<EvalArgs>();
+  bind_eval_options(app, *eval)->callback([eval] {
+    const json m = evaluate_dirs(eval->options);
+    if (eval->json_out.empty())
+      std::cout << m.dump(2) << "\n";
+    else
+      write_json_file(eval->json_out, m);
+  });
+
+  auto probe = std::make_shared<ProbeArgs>();
+  bind_probe_options(app, *probe)->callback([probe] {
+    const json s = run_probe(probe->options);
+    std::cout << (probe->json ? s.dump(2) + "\n" : probe_table(s));
+  });
 }
 
 }  // namespace gearnn::cli

@@ -1,100 +1,111 @@
 #include <cstdio>
 #include <memory>
 
+#include "command_options.h"
 #include "commands.h"
-#include "gearnn/gears/combine_gears.h"
-#include "gearnn/training/gear_commands.h"
+#include "common_options.h"
 
 namespace gearnn::cli {
 
+namespace {
+
 // Options every level-data command shares.
 template <typename Job>
-static void add_level_options(CLI::App* cmd, Job& j) {
+void bind_level_options(CLI::App* cmd, Job& j) {
   cmd->add_option("--model", j.model_dir, "Model directory")->required();
   cmd->add_option("--dataset", j.dataset, "Dataset file of labelled clips")->required();
   cmd->add_option("--ladder", j.ladder, "Ladder file")->required();
   cmd->add_option("--stride", j.stride, "Use every Nth frame");
-  cmd->add_option("--max-frames", j.max_frames_per_clip, "At most this many frames per clip");
+  add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
-  cmd->add_option("--threads", j.threads, "LibTorch threads");
+  add_threads_option(cmd, j.threads);
   cmd->add_option("--seed", j.seed, "Seed");
 }
 
-static void add_sensitivity(CLI::App& app) {
-  auto j = std::make_shared<SensitivityJob>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("sensitivity", "Score every tensor's sensitivity to each ladder level");
-  add_level_options(cmd, *j);
-  cmd->add_option("--out", j->out, "Scores JSON (a table is written beside it as OUT.txt)")->required();
-  cmd->add_option("--method", j->method, "change (brief full fine-tune, normalised change) or fisher")
+}  // namespace
+
+CLI::App* bind_sensitivity_options(CLI::App& app, SensitivityArgs& a) {
+  SensitivityJob& j = a.job;
+  CLI::App* cmd = add_command(app, "sensitivity", "Score every tensor's sensitivity to each ladder level");
+  bind_level_options(cmd, j);
+  cmd->add_option("--out", j.out, "Scores JSON (a table is written beside it as OUT.txt)")->required();
+  cmd->add_option("--method", j.method, "change (brief full fine-tune, normalised change) or fisher")
       ->check(CLI::IsMember({"change", "fisher"}));
-  cmd->add_option("--epochs", j->epochs, "Fine-tuning epochs per level (change)");
-  cmd->add_flag("--quiet", *quiet, "No progress output");
-  cmd->callback([j, quiet] {
-    j->progress = !*quiet;
-    run_sensitivity(*j);
-    if (!*quiet) std::fprintf(stderr, "scores -> %s, table -> %s.txt\n", j->out.c_str(), j->out.c_str());
-  });
+  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level (change)");
+  add_quiet_flag(cmd, a.quiet);
+  return tidy_defaults(cmd);
 }
 
-static void add_select(CLI::App& app) {
-  auto j = std::make_shared<SelectJob>();
-  CLI::App* cmd = app.add_subcommand("select", "Pick gear tensors under a memory budget (exact 0/1 knapsack)");
-  cmd->add_option("--scores", j->scores, "Scores from `gearnn sensitivity`")->required();
-  cmd->add_option("--budget", j->budget, "Per gear: a share of the model (0.2%) or bytes (2048)");
-  cmd->add_option("--mode", j->mode, "per-level (one knapsack per level) or shared (one set for all)")
+CLI::App* bind_select_options(CLI::App& app, SelectJob& j) {
+  CLI::App* cmd = add_command(app, "select", "Pick gear tensors under a memory budget (exact 0/1 knapsack)");
+  cmd->add_option("--scores", j.scores, "Scores from `gearnn sensitivity`")->required();
+  cmd->add_option("--budget", j.budget, "Per gear: a share of the model (e.g. 0.5%) or bytes (e.g. 2048)");
+  cmd->add_option("--mode", j.mode, "per-level (one knapsack per level) or shared (one set for all)")
       ->check(CLI::IsMember({"per-level", "shared"}));
-  cmd->add_option("--out", j->out, "Selection JSON");
-  cmd->callback([j] { std::printf("%s", selection_table(run_select(*j)).c_str()); });
+  cmd->add_option("--out", j.out, "Selection JSON");
+  return tidy_defaults(cmd);
 }
 
-static void add_fit(CLI::App& app) {
-  auto j = std::make_shared<FitGearsJob>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("fit-gears", "Fine-tune each level's gear and write a gear set");
-  add_level_options(cmd, *j);
-  cmd->add_option("--val", j->val_dataset, "Validation dataset (best epoch kept, mIoU recorded)");
-  cmd->add_option("--selection", j->selection, "Selection from `gearnn select` (kind gears)");
-  cmd->add_option("--kind", j->kind,
+CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
+  FitGearsJob& j = a.job;
+  CLI::App* cmd = add_command(app, "fit-gears", "Fine-tune each level's gear and write a gear set");
+  bind_level_options(cmd, j);
+  cmd->add_option("--val", j.val_dataset, "Validation dataset (best epoch kept, mIoU recorded)");
+  cmd->add_option("--selection", j.selection, "Selection from `gearnn select` (kind gears)");
+  cmd->add_option("--kind", j.kind,
                   "gears | bn (BatchNorm statistics re-estimated per level) | full (every tensor: one model per level)")
       ->check(CLI::IsMember({"gears", "bn", "full"}));
-  cmd->add_option("--out", j->out_dir, "Gear set directory to write")->required();
-  cmd->add_option("--epochs", j->epochs, "Fine-tuning epochs per level");
-  cmd->add_option("--batch", j->batch, "Batch size");
-  cmd->add_option("--lr", j->lr, "Peak learning rate");
-  cmd->add_flag("--quiet", *quiet, "No progress output");
-  cmd->callback([j, quiet] {
-    j->progress = !*quiet;
-    const json r = run_fit_gears(*j);
-    if (!*quiet)
-      std::fprintf(stderr, "%zu gears, %lld bytes = %.3f%% of the model -> %s\n", r["gears"].size(),
-                   static_cast<long long>(r["gear_bytes"].get<int64_t>()), 100 * r["overhead"].get<double>(),
-                   j->out_dir.c_str());
-  });
+  cmd->add_option("--out", j.out_dir, "Gear set directory to write")->required();
+  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level");
+  cmd->add_option("--batch", j.batch, "Batch size");
+  cmd->add_option("--lr", j.lr, "Peak learning rate");
+  add_quiet_flag(cmd, a.quiet);
+  return tidy_defaults(cmd);
 }
 
-static void add_combine(CLI::App& app) {
-  auto o = std::make_shared<CombineGearsOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "combine-gears", "One gear set for two distortions: FIRST's useful gears, THEN's gears over FIRST's neutral range");
-  cmd->add_option("first", o->first_dir, "Gear set switched on one feature (e.g. brightness, on luma)")->required();
-  cmd->add_option("then", o->then_dir, "Gear set used where FIRST is neutral (e.g. qp)")->required();
-  cmd->add_option("--out", o->out_dir, "Combined gear set directory (gear files are referenced)")->required();
-  cmd->add_option("--min-gain", o->min_gain, "FIRST's gears gaining less validation mIoU than this are neutral");
-  cmd->add_option("--neutral", o->neutral, "Neutral gears of FIRST, by name (instead of --min-gain)")->delimiter(',');
-  cmd->callback([o] {
-    const json out = combine_gear_sets(*o);
-    std::fprintf(stderr, "%zu gears (neutral: %s; band %s) -> %s/gears.json\n", out["gears"].size(),
-                 out["combined"]["neutral"].dump().c_str(), out["combined"]["band"].dump().c_str(),
-                 o->out_dir.c_str());
-  });
+CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o) {
+  CLI::App* cmd =
+      add_command(app, "combine-gears",
+                  "One gear set for two distortions: FIRST's useful gears, THEN's gears over FIRST's neutral range");
+  cmd->add_option("first", o.first_dir, "Gear set switched on one feature (e.g. brightness, on luma)")->required();
+  cmd->add_option("then", o.then_dir, "Gear set used where FIRST is neutral (e.g. qp)")->required();
+  cmd->add_option("--out", o.out_dir, "Combined gear set directory (gear files are referenced)")->required();
+  cmd->add_option("--min-gain", o.min_gain, "FIRST's gears gaining less validation mIoU than this are neutral");
+  cmd->add_option("--neutral", o.neutral, "Neutral gears of FIRST, by name (instead of --min-gain)")->delimiter(',');
+  return tidy_defaults(cmd);
 }
 
 void add_gear_commands(CLI::App& app) {
-  add_sensitivity(app);
-  add_select(app);
-  add_fit(app);
-  add_combine(app);
+  auto sens = std::make_shared<SensitivityArgs>();
+  bind_sensitivity_options(app, *sens)->callback([sens] {
+    const SensitivityJob& j = sens->job;
+    sens->job.progress = !sens->quiet;
+    run_sensitivity(j);
+    if (!sens->quiet) std::fprintf(stderr, "scores -> %s, table -> %s.txt\n", j.out.c_str(), j.out.c_str());
+  });
+
+  auto select = std::make_shared<SelectJob>();
+  bind_select_options(app, *select)->callback([select] {
+    std::printf("%s", selection_table(run_select(*select)).c_str());
+  });
+
+  auto fit = std::make_shared<FitGearsArgs>();
+  bind_fit_gears_options(app, *fit)->callback([fit] {
+    fit->job.progress = !fit->quiet;
+    const json r = run_fit_gears(fit->job);
+    if (!fit->quiet)
+      std::fprintf(stderr, "%zu gears, %lld bytes = %.3f%% of the model -> %s\n", r["gears"].size(),
+                   static_cast<long long>(r["gear_bytes"].get<int64_t>()), 100 * r["overhead"].get<double>(),
+                   fit->job.out_dir.c_str());
+  });
+
+  auto combine = std::make_shared<CombineGearsOptions>();
+  bind_combine_gears_options(app, *combine)->callback([combine] {
+    const json out = combine_gear_sets(*combine);
+    std::fprintf(stderr, "%zu gears (neutral: %s; band %s) -> %s/gears.json\n", out["gears"].size(),
+                 out["combined"]["neutral"].dump().c_str(), out["combined"]["band"].dump().c_str(),
+                 combine->out_dir.c_str());
+  });
 }
 
 }  // namespace gearnn::cli

@@ -1,24 +1,27 @@
 #include <cstdio>
 #include <memory>
 
+#include "command_options.h"
 #include "commands.h"
+#include "common_options.h"
 #include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
 
+CLI::App* bind_report_options(CLI::App& app, ReportArgs& a) {
+  CLI::App* cmd = add_command(app, "report", "Write one self-contained HTML page for a run, batch or merged report");
+  cmd->add_option("path", a.path, "Run directory, batch directory, or merged JSON from gearnn merge")->required();
+  cmd->add_option("--out", a.out, "HTML file (default: DIR/report.html, or X.html beside merged X.json)");
+  cmd->add_option("--samples", a.samples, "Sample frames with masks overlaid (run pages)")->check(CLI::Range(0, 100));
+  add_quiet_flag(cmd, a.quiet, "Print nothing");
+  return tidy_defaults(cmd);
+}
+
 void add_report_command(CLI::App& app) {
-  auto path = std::make_shared<std::string>();
-  auto out = std::make_shared<std::string>();
-  auto samples = std::make_shared<int>(6);
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("report", "Write one self-contained HTML page for a run, batch or merged report");
-  cmd->add_option("path", *path, "Run directory, batch directory, or merged JSON from gearnn merge")->required();
-  cmd->add_option("--out", *out, "HTML file (default: DIR/report.html, or X.html beside merged X.json)");
-  cmd->add_option("--samples", *samples, "Sample frames with masks overlaid (run pages)")->check(CLI::Range(0, 100));
-  cmd->add_flag("--quiet", *quiet, "Print nothing");
-  cmd->callback([path, out, samples, quiet] {
-    const std::string written = write_html_report(*path, *out, *samples);
-    if (!*quiet) std::fprintf(stderr, "report -> %s\n", written.c_str());
+  auto a = std::make_shared<ReportArgs>();
+  bind_report_options(app, *a)->callback([a] {
+    const std::string written = write_html_report(a->path, a->out, a->samples);
+    if (!a->quiet) std::fprintf(stderr, "report -> %s\n", written.c_str());
   });
 }
 

@@ -1,44 +1,49 @@
 #include <cstdio>
 #include <memory>
 
+#include "command_options.h"
 #include "commands.h"
-#include "gearnn/training/train_command.h"
+#include "common_options.h"
 
 namespace gearnn::cli {
 
-void add_train_commands(CLI::App& app) {
-  auto j = std::make_shared<TrainJob>();
-  auto quiet = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("train", "Train a model from scratch or fine-tune one");
-  cmd->add_option("--dataset", j->dataset, "Dataset file of labelled clips")->required();
-  cmd->add_option("--val", j->val_dataset, "Validation dataset (mIoU each epoch; the best epoch is kept)");
-  cmd->add_option("--init", j->init_model, "Start from this model directory (default: a new StreetNet)");
-  cmd->add_option("--width", j->width, "New model: input width")->check(CLI::Range(16, 4096));
-  cmd->add_option("--height", j->height, "New model: input height")->check(CLI::Range(16, 4096));
-  cmd->add_option("--widths", j->widths, "New model: channels at 1/2, 1/4, 1/8, 1/16")->delimiter(',')->expected(4);
-  cmd->add_option("--head", j->head, "New model: context channels");
-  cmd->add_option("--out", j->out_dir, "Model directory to write")->required();
-  cmd->add_option("--mode", j->mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
+CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
+  TrainJob& j = a.job;
+  CLI::App* cmd = add_command(app, "train", "Train a model from scratch or fine-tune one");
+  cmd->add_option("--dataset", j.dataset, "Dataset file of labelled clips")->required();
+  cmd->add_option("--val", j.val_dataset, "Validation dataset (mIoU each epoch; the best epoch is kept)");
+  cmd->add_option("--init", j.init_model, "Start from this model directory (default: a new StreetNet)");
+  cmd->add_option("--width", j.width, "New model: input width")->check(CLI::Range(16, 4096));
+  cmd->add_option("--height", j.height, "New model: input height")->check(CLI::Range(16, 4096));
+  cmd->add_option("--widths", j.widths, "New model: channels at 1/2, 1/4, 1/8, 1/16")->delimiter(',')->expected(4);
+  cmd->add_option("--head", j.head, "New model: context channels");
+  cmd->add_option("--out", j.out_dir, "Model directory to write")->required();
+  cmd->add_option("--mode", j.mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
       ->check(CLI::IsMember({"clean", "augment", "stability"}));
-  cmd->add_option("--ladder", j->ladder, "Ladder file(s), comma separated, for augment/stability");
-  cmd->add_option("--cache", j->cache_dir, "Where distorted renderings are cached");
-  cmd->add_option("--stability-weight", j->stability_weight, "Weight of the stability KL term");
-  cmd->add_option("--epochs", j->epochs, "Epochs")->check(CLI::Range(1, 100000));
-  cmd->add_option("--batch", j->batch, "Batch size")->check(CLI::Range(2, 4096));
-  cmd->add_option("--lr", j->lr, "Peak learning rate (AdamW, cosine schedule)");
-  cmd->add_option("--stride", j->stride, "Use every Nth frame of each clip")->check(CLI::Range(1, 100000));
-  cmd->add_option("--max-frames", j->max_frames_per_clip, "At most this many frames per clip");
-  cmd->add_option("--seed", j->seed, "Seed (initialisation, shuffling, augmentation)");
-  cmd->add_option("--threads", j->threads, "LibTorch threads (default: all cores)");
-  cmd->add_option("--checkpoint", j->checkpoint_dir, "Checkpoint directory (written every epoch)");
-  cmd->add_flag("--resume", j->resume, "Continue from the checkpoint");
-  cmd->add_flag("--quiet", *quiet, "No progress output");
-  cmd->callback([j, quiet] {
-    j->progress = !*quiet;
-    const json r = run_train_job(*j);
-    if (!*quiet)
+  cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability");
+  cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
+  cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term");
+  cmd->add_option("--epochs", j.epochs, "Epochs")->check(CLI::Range(1, 100000));
+  cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(2, 4096));
+  cmd->add_option("--lr", j.lr, "Peak learning rate (AdamW, cosine schedule)");
+  cmd->add_option("--stride", j.stride, "Use every Nth frame of each clip")->check(CLI::Range(1, 100000));
+  add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
+  cmd->add_option("--seed", j.seed, "Seed (initialisation, shuffling, augmentation)");
+  add_threads_option(cmd, j.threads);
+  cmd->add_option("--checkpoint", j.checkpoint_dir, "Checkpoint directory (written every epoch)");
+  cmd->add_flag("--resume", j.resume, "Continue from the checkpoint");
+  add_quiet_flag(cmd, a.quiet);
+  return tidy_defaults(cmd);
+}
+
+void add_train_commands(CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  bind_train_options(app, *a)->callback([a] {
+    a->job.progress = !a->quiet;
+    const json r = run_train_job(a->job);
+    if (!a->quiet)
       std::fprintf(stderr, "best val mIoU %.4f at epoch %d, %.0f s -> %s\n", r["best_val_miou"].get<double>(),
-                   r["best_epoch"].get<int>() + 1, r["seconds"].get<double>(), j->out_dir.c_str());
+                   r["best_epoch"].get<int>() + 1, r["seconds"].get<double>(), a->job.out_dir.c_str());
   });
 }
 

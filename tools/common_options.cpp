@@ -1,0 +1,51 @@
+#include "common_options.h"
+
+namespace gearnn::cli {
+
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description) {
+  CLI::App* cmd = parent.add_subcommand(name, description);
+  cmd->option_defaults()->always_capture_default();  // inherited by its own subcommands
+  return cmd;
+}
+
+CLI::App* tidy_defaults(CLI::App* cmd) {
+  for (CLI::Option* opt : cmd->get_options()) {
+    const std::string shown = opt->get_default_str();
+    if (opt->get_required())
+      opt->default_str("");
+    else if (shown.size() >= 2 && shown.front() == '[' && shown.back() == ']')
+      opt->default_str(shown.substr(1, shown.size() - 2));  // a list as it is typed: 16,32,64,128
+  }
+  return cmd;
+}
+
+CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet, const std::string& description) {
+  return cmd->add_flag("--quiet", quiet, description);
+}
+
+CLI::Option* add_threads_option(CLI::App* cmd, int& threads, const std::string& zero_means, const std::string& what) {
+  return cmd->add_option("--threads", threads, what + " (0 = " + zero_means + ")")->check(CLI::Range(0, 256));
+}
+
+CLI::Option* add_decode_threads_option(CLI::App* cmd, int& threads) {
+  return cmd->add_option("--decode-threads", threads, "Decoder threads")->check(CLI::Range(1, 64));
+}
+
+CLI::Option* add_max_frames_option(CLI::App* cmd, int64_t& max_frames, const std::string& description) {
+  return cmd->add_option("--max-frames", max_frames, description + " (-1 = all)");
+}
+
+CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames, const std::string& description) {
+  return cmd->add_option("--max-frames", max_frames, description + " (-1 = all)");
+}
+
+CLI::Option* add_hold_option(CLI::App* cmd, int& hold, const std::string& description) {
+  return cmd->add_option("--hold", hold, description)->check(CLI::Range(1, 1000000));
+}
+
+CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks) {
+  return cmd->add_option("--masks", masks, "Masks to write: none, ids, color")
+      ->check(CLI::IsMember({"none", "ids", "color"}));
+}
+
+}  // namespace gearnn::cli

@@ -1,0 +1,37 @@
+#pragma once
+// Options several subcommands share, declared once so their names, help and
+// checks agree everywhere. Help shows each option's default, read from the
+// variable it is bound to when it is bound (so from the option structs).
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+namespace gearnn::cli {
+
+// A subcommand whose options capture their defaults for --help.
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description);
+
+// Call last when binding a command: required options show no default ("=0
+// REQUIRED" would only confuse) and lists show as typed ("16,32", not "[16,32]";
+// an empty one shows nothing). Returns `cmd`.
+CLI::App* tidy_defaults(CLI::App* cmd);
+
+CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet, const std::string& description = "No progress output");
+
+// LibTorch intra-op threads, 0..256; `zero_means` says what the automatic choice is.
+CLI::Option* add_threads_option(CLI::App* cmd, int& threads, const std::string& zero_means = "all cores",
+                                const std::string& what = "LibTorch threads");
+CLI::Option* add_decode_threads_option(CLI::App* cmd, int& threads);
+
+// A negative count means no limit.
+CLI::Option* add_max_frames_option(CLI::App* cmd, int64_t& max_frames,
+                                   const std::string& description = "Stop after this many frames");
+CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames,
+                                   const std::string& description = "Stop after this many frames");
+
+// The gear hysteresis of `gearnn run` (also probe and batch).
+CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
+                             const std::string& description = "Frames a new gear must match before switching");
+CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks);
+
+}  // namespace gearnn::cli
