@@ -25,6 +25,7 @@
 #include "gearnn/common/progress.h"
 #include "gearnn/gears/gear_set.h"
 #include "gearnn/io/model_card.h"
+#include "gearnn/io/shipped_data.h"
 
 namespace fs = std::filesystem;
 
@@ -89,8 +90,14 @@ std::vector<BatchItem> read_manifest(const std::string& path, const std::string&
       return resolve(json_get<std::string>(j, key, where));
     };
     item.gt = optional("gt", "");
-    item.model = optional("model", default_model);
-    item.gears = optional("gears", default_gears);
+    // A bare name that is nothing beside the manifest names a shipped model or gear set.
+    auto or_name = [&](const char* key, const std::string& fallback) {
+      const std::string p = optional(key, fallback);
+      const std::string given = j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+      return !given.empty() && given.find('/') == std::string::npos && !fs::exists(p) ? given : p;
+    };
+    item.model = or_name("model", default_model);
+    item.gears = or_name("gears", default_gears);
     if (item.model.empty()) fail(where, "no model: give one in the item or with --model");
     items.push_back(std::move(item));
   }
@@ -107,13 +114,14 @@ std::string item_key(const BatchItem& item, const BatchOptions& options) {
   else
     fail(item.input, "input file not found");
   parts["gt"] = item.gt.empty() ? json(nullptr) : json(sha256_directory(item.gt));
-  parts["model"] = model_hash(load_model_card(item.model));
+  const ModelCard card = load_model_card(item.model);
+  parts["model"] = model_hash(card);
   if (item.gears.empty()) {
     parts["gears"] = nullptr;
   } else {  // gears.json and every file it names (a combined set names files outside its directory)
-    const GearSet cfg = load_gear_set(item.gears);
+    const GearSet cfg = load_gear_set(find_gear_set_dir(item.gears, card.dir));
     Sha256 h;
-    h.update(sha256_file(item.gears + "/gears.json"));
+    h.update(sha256_file(cfg.dir + "/gears.json"));
     for (size_t i = 0; i < cfg.gears.size(); ++i) h.update(sha256_file(cfg.file_path(i)));
     parts["gears"] = h.hex();
   }
