@@ -102,7 +102,7 @@ std::string find_config_file(const std::string& arg, const std::string& kind, co
       searched.push_back(file);
     }
   }
-  fail(arg, "no such file or shipped " + kind + " config (searched " + joined(searched) + ")");
+  fail(arg, "no such file or shipped config in " + kind + "/ (searched " + joined(searched) + ")");
 }
 
 }  // namespace gearnn
