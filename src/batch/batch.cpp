@@ -90,14 +90,8 @@ std::vector<BatchItem> read_manifest(const std::string& path, const std::string&
       return resolve(json_get<std::string>(j, key, where));
     };
     item.gt = optional("gt", "");
-    // A bare name that is nothing beside the manifest names a shipped model or gear set.
-    auto or_name = [&](const char* key, const std::string& fallback) {
-      const std::string p = optional(key, fallback);
-      const std::string given = j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-      return !given.empty() && given.find('/') == std::string::npos && !fs::exists(p) ? given : p;
-    };
-    item.model = or_name("model", default_model);
-    item.gears = or_name("gears", default_gears);
+    item.model = optional("model", default_model);
+    item.gears = optional("gears", default_gears);
     if (item.model.empty()) fail(where, "no model: give one in the item or with --model");
     items.push_back(std::move(item));
   }
