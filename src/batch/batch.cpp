@@ -25,6 +25,7 @@
 #include "gearnn/common/progress.h"
 #include "gearnn/gears/gear_set.h"
 #include "gearnn/io/model_card.h"
+#include "gearnn/io/shipped_data.h"
 
 namespace fs = std::filesystem;
 
@@ -107,13 +108,14 @@ std::string item_key(const BatchItem& item, const BatchOptions& options) {
   else
     fail(item.input, "input file not found");
   parts["gt"] = item.gt.empty() ? json(nullptr) : json(sha256_directory(item.gt));
-  parts["model"] = model_hash(load_model_card(item.model));
+  const ModelCard card = load_model_card(item.model);
+  parts["model"] = model_hash(card);
   if (item.gears.empty()) {
     parts["gears"] = nullptr;
   } else {  // gears.json and every file it names (a combined set names files outside its directory)
-    const GearSet cfg = load_gear_set(item.gears);
+    const GearSet cfg = load_gear_set(find_gear_set_dir(item.gears, card.dir));
     Sha256 h;
-    h.update(sha256_file(item.gears + "/gears.json"));
+    h.update(sha256_file(cfg.dir + "/gears.json"));
     for (size_t i = 0; i < cfg.gears.size(); ++i) h.update(sha256_file(cfg.file_path(i)));
     parts["gears"] = h.hex();
   }

@@ -6,6 +6,7 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/progress.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/io/video_reader.h"
 #include "gearnn/io/video_writer.h"
 
@@ -44,7 +45,8 @@ static void apply_overrides(DistortSettings& s, const json& o, const std::string
   validate_settings(s, source);
 }
 
-std::vector<DistortSegment> load_schedule(const std::string& path) {
+std::vector<DistortSegment> load_schedule(const std::string& file) {
+  const std::string path = find_config_file(file, "schedules");
   const json j = read_json_file(path);
   if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array())
     fail(path, "expected {\"segments\": [{\"frames\": [from, to], ...}, ...]}");

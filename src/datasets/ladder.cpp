@@ -5,13 +5,15 @@
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
 #include "gearnn/datasets/distort.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/quality/frame_features.h"
 
 namespace fs = std::filesystem;
 
 namespace gearnn {
 
-Ladder load_ladder(const std::string& path) {
+Ladder load_ladder(const std::string& file) {
+  const std::string path = find_config_file(file, "ladders");
   const json j = read_json_file(path);
   Ladder l;
   l.name = json_get<std::string>(j, "name", path);

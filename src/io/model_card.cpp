@@ -4,10 +4,12 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
+#include "gearnn/io/shipped_data.h"
 
 namespace gearnn {
 
-ModelCard load_model_card(const std::string& dir) {
+ModelCard load_model_card(const std::string& model) {
+  const std::string dir = find_model_dir(model);
   ModelCard card;
   card.dir = dir;
   const std::string path = card.card_path();

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "gearnn/gears/gear_set.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/io/video_reader.h"
 
 namespace gearnn {
 
 json run_probe(const ProbeOptions& o) {
   std::unique_ptr<GearSet> gears;
-  if (!o.gears_dir.empty()) gears = std::make_unique<GearSet>(load_gear_set(o.gears_dir));
+  if (!o.gears_dir.empty()) gears = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, "")));
   const GearSet no_gears;
   GearSelector selector(gears ? *gears : no_gears, o.hold);
 
@@ -69,7 +70,7 @@ json run_probe(const ProbeOptions& o) {
   }
   json summary = {{"input", o.input}, {"frames", n}, {"features", features}};
   if (gears) {
-    summary["gears"] = o.gears_dir;
+    summary["gears"] = gears->dir;
     summary["gear_usage"] = usage;
     summary["switches"] = selector.switches();
   }

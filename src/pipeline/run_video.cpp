@@ -16,6 +16,7 @@
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
 #include "gearnn/io/label_io.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/io/video_reader.h"
 #include "gearnn/io/video_writer.h"
 #include "gearnn/metrics/confusion_matrix.h"
@@ -178,7 +179,7 @@ json run_video(const RunOptions& o) {
   std::unique_ptr<GearSet> gear_cfg;
   std::unique_ptr<GearBank> bank;
   if (!o.gears_dir.empty()) {
-    gear_cfg = std::make_unique<GearSet>(load_gear_set(o.gears_dir));
+    gear_cfg = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, model.card().dir)));
     bank = std::make_unique<GearBank>(*gear_cfg, model);
   }
   ReaderOptions ropt;
@@ -270,13 +271,13 @@ json run_video(const RunOptions& o) {
                      {"width", info.width},
                      {"height", info.height},
                      {"fps", info.fps}};
-  report["model"] = {{"dir", o.model_dir},
+  report["model"] = {{"dir", model.card().dir},
                      {"hash", model.hash()},
                      {"format", model.card().format},
                      {"classes", model.card().classes},
                      {"weight_bytes", model.weight_bytes()}};
   if (bank)
-    report["gears"] = {{"dir", o.gears_dir},
+    report["gears"] = {{"dir", gear_cfg->dir},
                        {"hash", bank->hash()},
                        {"count", gear_cfg->gears.size()},
                        {"gear_bytes", bank->gear_bytes()},

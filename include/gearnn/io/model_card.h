@@ -27,8 +27,9 @@ struct ModelCard {
   json to_json() const;
 };
 
-// Reads and validates DIR/model.json; every problem names the file.
-ModelCard load_model_card(const std::string& dir);
+// Reads and validates MODEL/model.json; every problem names the file. MODEL is
+// a directory or the name of a shipped model (see shipped_data.h).
+ModelCard load_model_card(const std::string& model);
 void save_model_card(const ModelCard& card);
 
 // Identity of a model directory: SHA-256 over the SHA-256 of model.json and of
