@@ -1,47 +1,101 @@
 #include "gearnn/pipeline/run_video.h"
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <future>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "bounded_queue.h"
+#include "frame_record_writer.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
-#include "gearnn/io/label_io.h"
-#include "gearnn/io/video_reader.h"
-#include "gearnn/io/video_writer.h"
-#include "gearnn/metrics/confusion_matrix.h"
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/segmenter.h"
+#include "mask_writer.h"
+#include "metrics_accumulator.h"
+#include "overlay_writer.h"
+#include "run_report.h"
 
 namespace fs = std::filesystem;
 
 namespace gearnn {
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
+void check_options(const RunOptions& o) {
+  if (!fs::exists(o.input) && o.input.find('%') == std::string::npos) fail(o.input, "input file not found");
+  if (o.masks != "none" && o.masks != "ids" && o.masks != "color")
+    fail(o.masks, "--masks must be none, ids or color");
+  if (!o.gt_dir.empty() && !fs::is_directory(o.gt_dir)) fail(o.gt_dir, "ground-truth directory not found");
+  if (o.out_dir.empty()) fail("--out", "an output directory is required");
+}
+
+int use_torch_threads(const RunOptions& o) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = o.threads > 0 ? o.threads : cores;
+  set_torch_threads(n);
+  return n;
+}
+
+// The model and, with --gears, its gear set resident in memory.
+struct LoadedModel {
+  explicit LoadedModel(const RunOptions& o) : segmenter(o.model_dir) {
+    if (o.gears_dir.empty()) return;
+    gear_set = std::make_unique<GearSet>(load_gear_set(o.gears_dir));
+    bank = std::make_unique<GearBank>(*gear_set, segmenter);
+  }
+  Segmenter segmenter;
+  std::unique_ptr<GearSet> gear_set;
+  std::unique_ptr<GearBank> bank;
+};
+
+VideoReader open_input(const RunOptions& o) {
+  ReaderOptions ro;
+  ro.decode_threads = o.decode_threads;
+  return VideoReader(o.input, ro);
+}
+
+// Hashes the input beside the work; the file is read once more from the OS cache.
+std::future<std::string> hash_input_in_background(const std::string& input) {
+  if (!fs::is_regular_file(input)) return {};
+  return std::async(std::launch::async, sha256_file, input);
+}
+
+// The outputs, in the order each frame reaches them: its files first, then the
+// metrics and its line in frames.jsonl, so the totals and the lines cover the same frames.
+struct Sinks {
+  std::vector<std::unique_ptr<FrameSink>> in_order;
+  const MetricsAccumulator* metrics = nullptr;  // null without --gt
+};
+
+Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input) {
+  fs::create_directories(o.out_dir);
+  Sinks sinks;
+  if (o.masks != "none")
+    sinks.in_order.push_back(std::make_unique<MaskWriter>(o.out_dir, o.masks == "color" ? &card.palette : nullptr));
+  if (!o.overlay_path.empty())
+    sinks.in_order.push_back(std::make_unique<OverlayWriter>(o.overlay_path, input, card.palette));
+  if (!o.gt_dir.empty()) {
+    auto metrics = std::make_unique<MetricsAccumulator>(card);
+    sinks.metrics = metrics.get();
+    sinks.in_order.push_back(std::move(metrics));
+  }
+  sinks.in_order.push_back(std::make_unique<FrameRecordWriter>(o.out_dir, card.classes));
+  return sinks;
+}
+
+// A frame on its way from the decoder to the outputs.
 struct Work {
   DecodedFrame frame;
   cv::Mat input;   // preprocessed for the model
   cv::Mat logits;  // model output {classes, h, w}
-  cv::Mat ids;     // class ids at frame size (made by the writer thread)
   int gear = -1;
   double infer_ms = 0;
 };
@@ -63,255 +117,139 @@ class Failure {
   std::atomic<bool> failed_{false};
 };
 
-cv::Mat colour_overlay(const cv::Mat& rgb, const cv::Mat& ids, const Palette& palette) {
-  cv::Mat out(rgb.size(), CV_8UC3);
-  for (int r = 0; r < rgb.rows; ++r) {
-    const uint8_t* src = rgb.ptr<uint8_t>(r);
-    const uint8_t* id = ids.ptr<uint8_t>(r);
-    uint8_t* dst = out.ptr<uint8_t>(r);
-    for (int c = 0; c < rgb.cols; ++c) {
-      const auto& col = palette[id[c] < palette.size() ? id[c] : 0];
-      for (int k = 0; k < 3; ++k) dst[3 * c + k] = static_cast<uint8_t>((src[3 * c + k] + col[k]) / 2);
-    }
-  }
-  return out;
-}
-
-json opt_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
-// Writes masks, per-frame records, metrics and the overlay video.
-class OutputWriter {
+// Decode -> inference -> outputs, three threads joined by bounded queues. The
+// first error stops all three; frames already written stay written.
+class FramePipeline {
  public:
-  OutputWriter(const RunOptions& o, const ModelCard& card, const GearSet* gears, const VideoInfo& info)
-      : o_(o), card_(card), gears_(gears), total_(card.num_classes()) {
-    if (o.masks != "none") fs::create_directories(o.out_dir + "/masks");
-    jsonl_path_ = o.out_dir + "/frames.jsonl";
-    jsonl_.open(temp_name(jsonl_path_), std::ios::trunc);
-    if (!jsonl_) fail(jsonl_path_, "cannot write file");
-    if (!o.overlay_path.empty()) {
-      EncoderSettings s;
-      s.fps = info.fps > 0 ? info.fps : 10;
-      s.options = {{"crf", "23"}, {"preset", "veryfast"}};
-      overlay_ = std::make_unique<VideoWriter>(o.overlay_path, info.width, info.height, s);
-    }
+  FramePipeline(const RunOptions& o, VideoReader& reader, LoadedModel& model, Sinks& sinks)
+      : o_(o), reader_(reader), model_(model), sinks_(sinks), decoded_(o.queue_size), segmented_(o.queue_size),
+        selector_(model.gear_set ? *model.gear_set : no_gears_, o.hold) {}
+
+  // Returns once every thread has stopped, after the last frame or the first error.
+  void run() {
+    Progress progress("gearnn run", expected_frames(), o_.progress && Progress::stderr_is_terminal());
+    std::thread decode_thread([&] { decode_frames(); });
+    std::thread write_thread([&] { write_frames(progress); });
+    infer_frames();
+    decode_thread.join();
+    write_thread.join();
+    progress.finish();
+    tally_.gear_switches = selector_.switches();
   }
 
-  void write(const Work& w) {
-    const DecodedFrame& f = w.frame;
-    json rec;
-    rec["frame"] = f.index;
-    rec["pts_time"] = f.pts_time;
-    const json features = to_json(f.features);
-    for (const auto& [k, v] : features.items()) rec[k] = v;
-    rec["gear"] = w.gear >= 0 ? json(gears_->gears[w.gear].name) : json(nullptr);
-    rec["infer_ms"] = w.infer_ms;
-    rec["estimate_ms"] = f.estimate_ms;
-    if (!o_.gt_dir.empty()) {
-      const std::string label_path = frame_png_path(o_.gt_dir, f.index);
-      const cv::Mat truth = read_label_png(label_path);
-      ConfusionMatrix cm(card_.num_classes());
-      cm.add(w.ids, truth, card_.ignore_index, label_path);
-      total_.add(cm);
-      const auto miou = cm.miou();
-      if (miou) frame_miou_sum_ += *miou, ++frame_miou_count_;
-      rec["miou"] = opt_json(miou);
-      rec["pixel_acc"] = opt_json(cm.pixel_accuracy());
-      json iou = json::object();
-      const auto ious = cm.iou();
-      for (int c = 0; c < card_.num_classes(); ++c) iou[card_.classes[c]] = opt_json(ious[c]);
-      rec["iou"] = iou;
-    }
-    if (o_.masks != "none")
-      write_label_png(frame_png_path(o_.out_dir + "/masks", f.index), w.ids,
-                      o_.masks == "color" ? &card_.palette : nullptr);
-    if (overlay_) overlay_->write(colour_overlay(f.rgb, w.ids, card_.palette));
-    jsonl_ << rec.dump() << '\n';
-    ++frames_;
-  }
-
-  // Keeps what was written: frames.jsonl is complete for every frame it lists.
-  void close(bool success) {
-    jsonl_.close();
-    commit_temp(jsonl_path_);
-    if (overlay_ && success) overlay_->finish();
-    overlay_.reset();
-  }
-
-  int64_t frames() const { return frames_; }
-  bool has_metrics() const { return !o_.gt_dir.empty() && frames_ > 0; }
-  json metrics() const {
-    json m = metrics_json(total_, card_.classes);
-    m["mean_frame_miou"] = frame_miou_count_ ? json(frame_miou_sum_ / frame_miou_count_) : json(nullptr);
-    return m;
-  }
+  const RunTally& tally() const { return tally_; }
+  std::exception_ptr error() const { return failure_.error(); }
 
  private:
-  const RunOptions& o_;
-  const ModelCard& card_;
-  const GearSet* gears_;
-  std::string jsonl_path_;
-  std::ofstream jsonl_;
-  std::unique_ptr<VideoWriter> overlay_;
-  ConfusionMatrix total_;
-  double frame_miou_sum_ = 0;
-  int64_t frame_miou_count_ = 0, frames_ = 0;
-};
+  int64_t expected_frames() const {
+    int64_t total = reader_.info().frame_count;
+    if (o_.max_frames >= 0 && (total < 0 || total > o_.max_frames)) total = o_.max_frames;
+    return total;
+  }
 
-void check_options(const RunOptions& o) {
-  if (!fs::exists(o.input) && o.input.find('%') == std::string::npos) fail(o.input, "input file not found");
-  if (o.masks != "none" && o.masks != "ids" && o.masks != "color")
-    fail(o.masks, "--masks must be none, ids or color");
-  if (!o.gt_dir.empty() && !fs::is_directory(o.gt_dir)) fail(o.gt_dir, "ground-truth directory not found");
-  if (o.out_dir.empty()) fail("--out", "an output directory is required");
-}
+  void decode_frames() {
+    try {
+      int64_t count = 0;
+      while (!failure_.failed() && (o_.max_frames < 0 || count < o_.max_frames)) {
+        Work w;
+        if (!reader_.read(w.frame)) break;
+        w.input = model_.segmenter.preprocess(w.frame.rgb);
+        ++count;
+        if (!decoded_.push(std::move(w))) break;
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+    }
+    decoded_.close();
+  }
+
+  // Runs in the calling thread; gear overlays happen in this thread only, between forwards.
+  void infer_frames() {
+    try {
+      while (auto w = decoded_.pop()) {
+        if (failure_.failed()) break;
+        if (model_.bank) {
+          w->gear = selector_.update(w->frame.features);
+          model_.bank->apply(w->gear);
+        }
+        const auto t0 = Clock::now();
+        w->logits = model_.segmenter.forward(w->input);
+        w->infer_ms = ms_since(t0);
+        tally_.infer_ms += w->infer_ms;
+        tally_.estimate_ms += w->frame.estimate_ms;
+        ++tally_.gear_usage[w->gear];
+        w->input.release();
+        if (!segmented_.push(std::move(*w))) break;
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+    }
+    decoded_.close();
+    segmented_.close();
+  }
+
+  void write_frames(Progress& progress) {
+    const ModelCard& card = model_.segmenter.card();
+    try {
+      while (auto w = segmented_.pop()) {
+        // Resizing logits and argmax happen here, beside the inference thread.
+        const cv::Mat ids = logits_to_ids(w->logits, w->frame.rgb.size());
+        // The label is read before any output, so a bad label leaves no trace of its frame.
+        std::optional<ConfusionMatrix> confusion;
+        if (!o_.gt_dir.empty()) confusion = score_against_label(o_.gt_dir, w->frame.index, ids, card);
+        const std::string* gear = w->gear >= 0 ? &model_.gear_set->gears[w->gear].name : nullptr;
+        const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr};
+        for (auto& sink : sinks_.in_order) sink->write(result);
+        progress.update(++tally_.frames);
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+      decoded_.close();
+    }
+    segmented_.close();
+  }
+
+  const RunOptions& o_;
+  VideoReader& reader_;
+  LoadedModel& model_;
+  Sinks& sinks_;
+  BoundedQueue<Work> decoded_, segmented_;
+  Failure failure_;
+  const GearSet no_gears_;
+  GearSelector selector_;
+  RunTally tally_;  // frames by the writer thread, the rest by the inference thread
+};
 
 }  // namespace
 
 json run_video(const RunOptions& o) {
   check_options(o);
-  const auto wall0 = Clock::now();
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int torch_n = o.threads > 0 ? o.threads : cores;
-  set_torch_threads(torch_n);
+  const auto started = Clock::now();
+  const int torch_threads = use_torch_threads(o);
+  LoadedModel model(o);
+  VideoReader reader = open_input(o);
+  std::future<std::string> input_hash = hash_input_in_background(o.input);
+  Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info());
 
-  Segmenter model(o.model_dir);
-  std::unique_ptr<GearSet> gear_cfg;
-  std::unique_ptr<GearBank> bank;
-  if (!o.gears_dir.empty()) {
-    gear_cfg = std::make_unique<GearSet>(load_gear_set(o.gears_dir));
-    bank = std::make_unique<GearBank>(*gear_cfg, model);
-  }
-  ReaderOptions ropt;
-  ropt.decode_threads = o.decode_threads;
-  VideoReader reader(o.input, ropt);
-  const VideoInfo info = reader.info();
-  // Hash the input beside the work; files are read once more by the OS cache.
-  std::future<std::string> input_hash;
-  if (fs::is_regular_file(o.input)) input_hash = std::async(std::launch::async, sha256_file, o.input);
+  FramePipeline pipeline(o, reader, model, sinks);
+  pipeline.run();
+  const double seconds = ms_since(started) / 1000.0;
+  const std::exception_ptr error = pipeline.error();
+  for (auto& sink : sinks.in_order) sink->finish(!error);
 
-  fs::create_directories(o.out_dir);
-  OutputWriter writer(o, model.card(), gear_cfg.get(), info);
-
-  BoundedQueue<Work> decoded(o.queue_size), segmented(o.queue_size);
-  Failure failure;
-  int64_t total = info.frame_count;
-  if (o.max_frames >= 0 && (total < 0 || total > o.max_frames)) total = o.max_frames;
-  Progress progress("gearnn run", total, o.progress && Progress::stderr_is_terminal());
-
-  std::thread decode_thread([&] {
-    try {
-      int64_t count = 0;
-      while (!failure.failed() && (o.max_frames < 0 || count < o.max_frames)) {
-        Work w;
-        if (!reader.read(w.frame)) break;
-        w.input = model.preprocess(w.frame.rgb);
-        ++count;
-        if (!decoded.push(std::move(w))) break;
-      }
-    } catch (...) {
-      failure.set(std::current_exception());
-    }
-    decoded.close();
-  });
-
-  std::thread write_thread([&] {
-    try {
-      while (auto w = segmented.pop()) {
-        // Resizing logits and argmax happen here, beside the inference thread.
-        w->ids = logits_to_ids(w->logits, w->frame.rgb.size());
-        writer.write(*w);
-        progress.update(writer.frames());
-      }
-    } catch (...) {
-      failure.set(std::current_exception());
-      decoded.close();
-    }
-    segmented.close();
-  });
-
-  // Inference runs here; gear overlays happen in this thread only, between forwards.
-  std::map<int, int64_t> usage;
-  const GearSet no_gears;
-  GearSelector selector(gear_cfg ? *gear_cfg : no_gears, o.hold);
-  double infer_total = 0, estimate_total = 0;
-  try {
-    while (auto w = decoded.pop()) {
-      if (failure.failed()) break;
-      if (bank) {
-        w->gear = selector.update(w->frame.features);
-        bank->apply(w->gear);
-      }
-      const auto t0 = Clock::now();
-      w->logits = model.forward(w->input);
-      w->infer_ms = ms_since(t0);
-      infer_total += w->infer_ms;
-      estimate_total += w->frame.estimate_ms;
-      ++usage[w->gear];
-      w->input.release();
-      if (!segmented.push(std::move(*w))) break;
-    }
-  } catch (...) {
-    failure.set(std::current_exception());
-  }
-  decoded.close();
-  segmented.close();
-  decode_thread.join();
-  write_thread.join();
-  progress.finish();
-
-  const double seconds = ms_since(wall0) / 1000.0;
-  json report;
-  report["tool"] = "gearnn";
-  report["version"] = GEARNN_VERSION;
-  report["complete"] = !failure.failed();
-  report["input"] = {{"path", o.input},
-                     {"sha256", input_hash.valid() ? json(input_hash.get()) : json(nullptr)},
-                     {"codec", info.codec},
-                     {"width", info.width},
-                     {"height", info.height},
-                     {"fps", info.fps}};
-  report["model"] = {{"dir", o.model_dir},
-                     {"hash", model.hash()},
-                     {"format", model.card().format},
-                     {"classes", model.card().classes},
-                     {"weight_bytes", model.weight_bytes()}};
-  if (bank)
-    report["gears"] = {{"dir", o.gears_dir},
-                       {"hash", bank->hash()},
-                       {"count", gear_cfg->gears.size()},
-                       {"gear_bytes", bank->gear_bytes()},
-                       {"backup_bytes", bank->backup_bytes()}};
-  else
-    report["gears"] = nullptr;
-  report["gt"] = o.gt_dir.empty() ? json(nullptr) : json({{"dir", o.gt_dir}});
-  if (!o.tag.is_null()) report["tag"] = o.tag;
-  report["threads"] = {{"torch_intra_op", torch_n}, {"decoder", o.decode_threads}, {"pipeline", 3}};
-  report["options"] = {{"hold", o.hold}, {"masks", o.masks}, {"max_frames", o.max_frames},
-                       {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};
-  const int64_t n = writer.frames();
-  report["frames"] = n;
-  report["seconds"] = seconds;
-  report["fps"] = seconds > 0 ? n / seconds : 0.0;
-  report["mean_infer_ms"] = n ? infer_total / n : 0.0;
-  report["mean_estimate_ms"] = n ? estimate_total / n : 0.0;
-  json use = json::object();
-  for (const auto& [g, count] : usage) use[g >= 0 ? gear_cfg->gears[g].name : "base"] = count;
-  report["gear_usage"] = use;
-  report["gear_switches"] = selector.switches();
-  report["peak_rss_mib"] = peak_rss_mib();
-  if (writer.has_metrics()) report["metrics"] = writer.metrics();
-  std::string error_text;
-  if (failure.failed()) {
-    try {
-      std::rethrow_exception(failure.error());
-    } catch (const std::exception& e) {
-      error_text = e.what();
-    }
-    report["error"] = error_text;
-  }
-  writer.close(!failure.failed());
+  const RunFacts facts{o,
+                       reader.info(),
+                       input_hash.valid() ? std::optional<std::string>(input_hash.get()) : std::nullopt,
+                       model.segmenter,
+                       model.bank.get(),
+                       torch_threads,
+                       pipeline.tally(),
+                       seconds,
+                       sinks.metrics ? sinks.metrics->report_block() : json(nullptr),
+                       error};
+  const json report = build_run_report(facts);
   write_json_file(o.out_dir + "/report.json", report);
-  if (failure.failed()) std::rethrow_exception(failure.error());
+  if (error) std::rethrow_exception(error);
   return report;
 }
 
