@@ -2,24 +2,16 @@
 // OUT/report.json of `gearnn run`: what ran (input, model, gears, options),
 // how fast, which gears, the metrics, and whether the run completed.
 #include <exception>
-#include <map>
 #include <optional>
 #include <string>
 
+#include "frame_pipeline.h"
 #include "gearnn/io/video_reader.h"
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/segmenter.h"
 #include "gearnn/pipeline/run_video.h"
 
 namespace gearnn {
-
-// What the pipeline threads counted.
-struct RunTally {
-  int64_t frames = 0;                   // written to every output
-  double infer_ms = 0, estimate_ms = 0;  // totals over the frames inferred
-  std::map<int, int64_t> gear_usage;    // frames inferred per gear index, -1 = base weights
-  int64_t gear_switches = 0;
-};
 
 // Everything report.json is built from.
 struct RunFacts {
