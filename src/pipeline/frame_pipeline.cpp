@@ -1,0 +1,152 @@
+#include "frame_pipeline.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "bounded_queue.h"
+#include "gearnn/common/progress.h"
+#include "metrics_accumulator.h"
+
+namespace gearnn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A frame on its way from the decoder to the outputs.
+struct Work {
+  DecodedFrame frame;
+  cv::Mat input;   // preprocessed for the model
+  cv::Mat logits;  // model output {classes, h, w}
+  int gear = -1;
+  double infer_ms = 0;
+};
+
+// Remembers the first error raised by any thread and stops the others.
+class Failure {
+ public:
+  void set(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_) error_ = e;
+    failed_ = true;
+  }
+  bool failed() const { return failed_; }
+  std::exception_ptr error() const { return error_; }
+
+ private:
+  std::mutex mu_;
+  std::exception_ptr error_;
+  std::atomic<bool> failed_{false};
+};
+
+class FramePipeline {
+ public:
+  FramePipeline(const RunOptions& o, VideoReader& reader, Segmenter& model, const GearSet* gears, GearBank* bank,
+                const std::vector<std::unique_ptr<FrameSink>>& sinks)
+      : o_(o), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(o.queue_size),
+        segmented_(o.queue_size), selector_(gears ? *gears : no_gears_, o.hold) {}
+
+  PipelineOutcome run() {
+    Progress progress("gearnn run", expected_frames(), o_.progress && Progress::stderr_is_terminal());
+    std::thread decode_thread([&] { decode_frames(); });
+    std::thread write_thread([&] { write_frames(progress); });
+    infer_frames();
+    decode_thread.join();
+    write_thread.join();
+    progress.finish();
+    tally_.gear_switches = selector_.switches();
+    return {tally_, failure_.error()};
+  }
+
+ private:
+  int64_t expected_frames() const {
+    int64_t total = reader_.info().frame_count;
+    if (o_.max_frames >= 0 && (total < 0 || total > o_.max_frames)) total = o_.max_frames;
+    return total;
+  }
+
+  void decode_frames() {
+    try {
+      int64_t count = 0;
+      while (!failure_.failed() && (o_.max_frames < 0 || count < o_.max_frames)) {
+        Work w;
+        if (!reader_.read(w.frame)) break;
+        w.input = model_.preprocess(w.frame.rgb);
+        ++count;
+        if (!decoded_.push(std::move(w))) break;
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+    }
+    decoded_.close();
+  }
+
+  // Runs in the calling thread; gear overlays happen in this thread only, between forwards.
+  void infer_frames() {
+    try {
+      while (auto w = decoded_.pop()) {
+        if (failure_.failed()) break;
+        if (bank_) {
+          w->gear = selector_.update(w->frame.features);
+          bank_->apply(w->gear);
+        }
+        const auto t0 = Clock::now();
+        w->logits = model_.forward(w->input);
+        w->infer_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        tally_.infer_ms += w->infer_ms;
+        tally_.estimate_ms += w->frame.estimate_ms;
+        ++tally_.gear_usage[w->gear];
+        w->input.release();
+        if (!segmented_.push(std::move(*w))) break;
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+    }
+    decoded_.close();
+    segmented_.close();
+  }
+
+  void write_frames(Progress& progress) {
+    try {
+      while (auto w = segmented_.pop()) {
+        // Resizing logits and argmax happen here, beside the inference thread.
+        const cv::Mat ids = logits_to_ids(w->logits, w->frame.rgb.size());
+        // The label is read before any output, so a bad label leaves no trace of its frame.
+        std::optional<ConfusionMatrix> confusion;
+        if (!o_.gt_dir.empty()) confusion = score_against_label(o_.gt_dir, w->frame.index, ids, model_.card());
+        const std::string* gear = w->gear >= 0 ? &gears_->gears[w->gear].name : nullptr;
+        const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr};
+        for (const auto& sink : sinks_) sink->write(result);
+        progress.update(++tally_.frames);
+      }
+    } catch (...) {
+      failure_.set(std::current_exception());
+      decoded_.close();
+    }
+    segmented_.close();
+  }
+
+  const RunOptions& o_;
+  VideoReader& reader_;
+  Segmenter& model_;
+  const GearSet* gears_;
+  GearBank* bank_;
+  const std::vector<std::unique_ptr<FrameSink>>& sinks_;
+  BoundedQueue<Work> decoded_, segmented_;
+  Failure failure_;
+  const GearSet no_gears_;
+  GearSelector selector_;
+  RunTally tally_;  // frames by the writer thread, the rest by the inference thread
+};
+
+}  // namespace
+
+PipelineOutcome run_frame_pipeline(const RunOptions& options, VideoReader& reader, Segmenter& model,
+                                   const GearSet* gears, GearBank* bank,
+                                   const std::vector<std::unique_ptr<FrameSink>>& sinks) {
+  return FramePipeline(options, reader, model, gears, bank, sinks).run();
+}
+
+}  // namespace gearnn

@@ -1,0 +1,31 @@
+#pragma once
+// The interface every output of `gearnn run` implements: one writer per output
+// (masks, frames.jsonl, metrics, overlay video), each fed the same frames.
+#include <opencv2/core.hpp>
+#include <string>
+
+#include "gearnn/io/video_reader.h"
+#include "gearnn/metrics/confusion_matrix.h"
+
+namespace gearnn {
+
+// One segmented frame as the writer thread hands it to the outputs.
+struct FrameResult {
+  const DecodedFrame& frame;
+  const cv::Mat& ids;                // class ids (CV_8UC1) at frame size
+  const std::string* gear;           // name of the gear used; null for the base weights
+  double infer_ms;
+  const ConfusionMatrix* confusion;  // against the frame's label; null without --gt
+};
+
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  // Frames arrive in order, all from the writer thread. Throws Error naming the file on failure.
+  virtual void write(const FrameResult& result) = 0;
+  // Once, after the last frame; `complete` is false when the run stopped on an error,
+  // and each output then keeps what it must (frames.jsonl) or drops what it cannot finish.
+  virtual void finish(bool complete) = 0;
+};
+
+}  // namespace gearnn

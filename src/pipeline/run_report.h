@@ -1,0 +1,32 @@
+#pragma once
+// OUT/report.json of `gearnn run`: what ran (input, model, gears, options),
+// how fast, which gears, the metrics, and whether the run completed.
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "frame_pipeline.h"
+#include "gearnn/io/video_reader.h"
+#include "gearnn/model/gear_bank.h"
+#include "gearnn/model/segmenter.h"
+#include "gearnn/pipeline/run_video.h"
+
+namespace gearnn {
+
+// Everything report.json is built from.
+struct RunFacts {
+  const RunOptions& options;
+  const VideoInfo& input;
+  std::optional<std::string> input_sha256;  // only for a regular input file
+  const Segmenter& model;
+  const GearBank* gears;     // null without --gears
+  int torch_threads;
+  RunTally tally;
+  double seconds;            // wall time until the last frame was written
+  json metrics;              // null without labels or frames
+  std::exception_ptr error;  // the first error; null when the run completed
+};
+
+json build_run_report(const RunFacts& facts);
+
+}  // namespace gearnn

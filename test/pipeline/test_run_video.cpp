@@ -1,0 +1,103 @@
+// run_video in-process: what each output holds after a complete run and after
+// an error part-way (one writer per output, fed in the same order).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "gearnn/common/json_io.h"
+#include "gearnn/io/label_io.h"
+#include "gearnn/pipeline/run_video.h"
+#include "test_support.h"
+
+using namespace gearnn;
+using namespace gearnn::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<json> read_lines(const std::string& path) {
+  std::vector<json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+uint64_t matrix_total(const json& rows) {
+  uint64_t n = 0;
+  for (const auto& row : rows)
+    for (const auto& v : row) n += v.get<uint64_t>();
+  return n;
+}
+
+RunOptions quiet_run(const std::string& clip, const std::string& out) {
+  RunOptions o;
+  o.input = clip + "/video.mkv";
+  o.model_dir = builtin_model();
+  o.out_dir = out;
+  o.threads = 1;
+  o.progress = false;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("run: colour and grey masks hold the same ids, metrics cover the listed frames", "[run][torch]") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string dir = scratch_dir("run-masks");
+  RunOptions o = quiet_run(clip, dir + "/grey");
+  o.gt_dir = clip + "/labels";
+  o.max_frames = 4;
+  const json grey = run_video(o);
+  o.out_dir = dir + "/colour";
+  o.masks = "color";
+  const json colour = run_video(o);
+
+  CHECK(read_json_file(dir + "/grey/report.json") == grey);
+  CHECK(grey["complete"] == true);
+  CHECK(grey["frames"] == 4);
+  CHECK(grey["metrics"] == colour["metrics"]);
+  CHECK(matrix_total(grey["metrics"]["confusion_matrix"]) == 4ull * 320 * 192);
+  const auto lines = read_lines(dir + "/grey/frames.jsonl");
+  REQUIRE(lines.size() == 4);
+  double miou_sum = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    CHECK(lines[i]["frame"] == i);
+    CHECK(lines[i]["gear"].is_null());
+    miou_sum += lines[i]["miou"].get<double>();
+    const std::string grey_png = frame_png_path(dir + "/grey/masks", static_cast<int64_t>(i));
+    const std::string colour_png = frame_png_path(dir + "/colour/masks", static_cast<int64_t>(i));
+    CHECK(read_file(grey_png) != read_file(colour_png));  // the colour one carries a palette
+    CHECK(cv::countNonZero(read_label_png(grey_png) != read_label_png(colour_png)) == 0);
+  }
+  CHECK_FALSE(fs::exists(frame_png_path(dir + "/grey/masks", 4)));
+  CHECK(grey["metrics"]["mean_frame_miou"].get<double>() == Approx(miou_sum / 4));
+  CHECK_FALSE(fs::exists(dir + "/grey/frames.jsonl.tmp"));
+}
+
+TEST_CASE("run: a missing label part-way keeps the frames before it and drops the overlay", "[run][torch]") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string dir = scratch_dir("run-partial");
+  fs::copy(clip + "/labels", dir + "/labels");
+  fs::remove(dir + "/labels/000005.png");
+  RunOptions o = quiet_run(clip, dir + "/out");
+  o.gt_dir = dir + "/labels";
+  o.overlay_path = dir + "/out/overlay.mp4";
+  o.masks = "color";
+  CHECK_THROWS_WITH(run_video(o), Catch::Contains("000005.png"));
+
+  const json report = read_json_file(dir + "/out/report.json");
+  CHECK(report["complete"] == false);
+  CHECK_THAT(report["error"].get<std::string>(), Catch::Contains("000005.png"));
+  CHECK(report["frames"] == 5);
+  CHECK(matrix_total(report["metrics"]["confusion_matrix"]) == 5ull * 320 * 192);
+  const auto lines = read_lines(dir + "/out/frames.jsonl");
+  REQUIRE(lines.size() == 5);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    CHECK(lines[i]["frame"] == i);
+    CHECK(fs::exists(frame_png_path(dir + "/out/masks", static_cast<int64_t>(i))));
+  }
+  CHECK_FALSE(fs::exists(frame_png_path(dir + "/out/masks", 5)));
+  CHECK_FALSE(fs::exists(dir + "/out/frames.jsonl.tmp"));
+  CHECK_FALSE(fs::exists(dir + "/out/overlay.mp4"));
+  CHECK_FALSE(fs::exists(dir + "/out/overlay.mp4.tmp"));
+}
