@@ -3,7 +3,9 @@
 
 #include "commands.h"
 #include "gearnn/gears/combine_gears.h"
-#include "gearnn/training/gear_commands.h"
+#include "gearnn/gears/tensor_selection.h"
+#include "gearnn/training/fit_gears_command.h"
+#include "gearnn/training/sensitivity_command.h"
 
 namespace gearnn::cli {
 
