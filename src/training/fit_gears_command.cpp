@@ -78,7 +78,8 @@ struct Level {
 };
 
 std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
-  const LevelDataOptions lo{job.dataset, job.val_dataset, job.ladder, job.cache_dir, job.stride, job.max_frames_per_clip};
+  const LevelDataOptions lo{job.dataset,   job.val_dataset, job.ladder,
+                            job.cache_dir, job.stride,      job.max_frames_per_clip};
   std::vector<Level> levels;
   for (auto& data : load_level_data(lo, card)) {
     std::vector<double> values;
@@ -236,7 +237,8 @@ FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::
   const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
   if (auto reused = reuse_finished_level(job, name, fingerprint)) return *reused;
   FittedGear g = fit_level(model, level, tensors, base, job);
-  write_json_file(done_path(job, name), {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
+  write_json_file(done_path(job, name),
+                  {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
   if (job.progress)
     std::fprintf(stderr, "gear %s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f\n", name.c_str(),
                  tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),

@@ -48,7 +48,8 @@ std::string sensitivity_table(const json& out, const std::vector<TensorInfo>& ca
   std::map<std::string, int64_t> bytes;
   for (const auto& c : candidates) bytes[c.name] = c.bytes;
   for (const auto& [mean, name] : order) {
-    std::snprintf(buf, sizeof buf, "%-40s %8lld %9.4g", name.substr(0, 40).c_str(), static_cast<long long>(bytes[name]), mean);
+    std::snprintf(buf, sizeof buf, "%-40s %8lld %9.4g", name.substr(0, 40).c_str(),
+                  static_cast<long long>(bytes[name]), mean);
     t << buf;
     for (const auto& l : levels) {
       std::snprintf(buf, sizeof buf, " %9.4g", l["scores"][name].get<double>());

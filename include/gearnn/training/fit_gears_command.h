@@ -11,7 +11,8 @@ namespace gearnn {
 struct FitGearsJob {
   std::string model_dir, dataset, val_dataset, ladder, out_dir, cache_dir = ".gearnn-cache";
   std::string selection;       // from `gearnn select` (kind "gears")
-  std::string kind = "gears";  // gears | bn (re-estimated BatchNorm statistics only) | full (every tensor: one model per level)
+  // gears | bn (re-estimated BatchNorm statistics only) | full (every tensor: one model per level)
+  std::string kind = "gears";
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
   uint64_t seed = 1;
