@@ -267,7 +267,7 @@ json gears_with_ranges(std::vector<FittedGear> fitted, const std::string& featur
 
 json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::string& feature, const json& gears) {
   int64_t gear_bytes = 0;
-  for (const auto& g : gears) gear_bytes += g["bytes"].get<int64_t>();
+  for (const auto& g : gears) gear_bytes += g.at("bytes").get<int64_t>();
   const json out = {{"base_model_hash", base.hash},
                     {"model_dir", job.model_dir},
                     {"kind", job.kind},
