@@ -11,11 +11,13 @@
 #include "gearnn/batch/batch.h"
 #include "gearnn/datasets/distort.h"
 #include "gearnn/gears/combine_gears.h"
+#include "gearnn/gears/tensor_selection.h"
 #include "gearnn/metrics/eval_masks.h"
 #include "gearnn/pipeline/probe.h"
 #include "gearnn/pipeline/run_video.h"
 #include "gearnn/synth/synth_clip.h"
-#include "gearnn/training/gear_commands.h"
+#include "gearnn/training/fit_gears_command.h"
+#include "gearnn/training/sensitivity_command.h"
 #include "gearnn/training/train_command.h"
 
 namespace gearnn::cli {

@@ -1,8 +1,10 @@
 #include "gearnn/training/trainer.h"
 
+#include <algorithm>
 #include <chrono>
-#include <numeric>
 #include <filesystem>
+#include <numeric>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 
 #include "gearnn/common/errors.h"
@@ -155,14 +157,24 @@ void set_lr(torch::optim::AdamW& opt, double lr) {
   for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-}  // namespace
+// The files of a checkpoint directory.
+struct CheckpointFiles {
+  explicit CheckpointFiles(const std::string& dir)
+      : state(dir + "/state.json"), weights(dir + "/weights.pt"), optimizer(dir + "/optimizer.pt"),
+        best(dir + "/best.pt") {}
+  std::string state, weights, optimizer, best;
+};
 
-TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train, const FrameSet& val,
-                        const TrainOptions& o) {
-  if (train.empty()) throw Error("", "no training samples");
-  const ModelCard& card = model.card();
-  const cv::Size in(card.input_width, card.input_height);
-  // Choose the tensors to train.
+// What training carries from epoch to epoch, and through a checkpoint.
+struct TrainingState {
+  TrainResult result;
+  std::map<std::string, torch::Tensor> best;  // weights of the best epoch so far
+  std::optional<torch::optim::AdamW> opt;     // none when no tensor is trainable
+  int next_epoch = 0;
+};
+
+// Gradients on for the tensors to train (every parameter when none are named), off for the others.
+std::vector<torch::Tensor> select_trainable(TorchModel& model, const TrainOptions& o) {
   std::vector<torch::Tensor> params;
   for (auto& [name, p] : model.named_parameters()) {
     const bool on = o.trainable.empty() ||
@@ -170,115 +182,175 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
     p.requires_grad_(on);
     if (on) params.push_back(p);
   }
-  TrainResult result;
-  std::map<std::string, torch::Tensor> best;
-  std::optional<torch::optim::AdamW> opt;
-  if (!params.empty()) opt.emplace(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
-  int start_epoch = 0;
-  const std::string ckpt_state = o.checkpoint_dir + "/state.json", ckpt_weights = o.checkpoint_dir + "/weights.pt",
-                    ckpt_opt = o.checkpoint_dir + "/optimizer.pt", ckpt_best = o.checkpoint_dir + "/best.pt";
-  if (o.resume && !o.checkpoint_dir.empty() && fs::exists(ckpt_state)) {
-    const json s = read_json_file(ckpt_state);
-    start_epoch = s.at("epoch").get<int>() + 1;
-    for (const auto& e : s.at("history"))
-      result.history.push_back({e["epoch"], e["loss"], e["val_miou"], e["lr"], e["seconds"]});
-    result.best_epoch = s.at("best_epoch");
-    result.best_val_miou = s.at("best_val_miou");
-    load_state(model, load_tensor_dict(ckpt_weights));
-    if (fs::exists(ckpt_best)) best = load_tensor_dict(ckpt_best);
-    if (opt && fs::exists(ckpt_opt)) torch::load(*opt, ckpt_opt);
+  return params;
+}
+
+void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, TrainingState& s) {
+  const json saved = read_json_file(files.state);
+  s.next_epoch = saved.at("epoch").get<int>() + 1;
+  for (const auto& e : saved.at("history"))
+    s.result.history.push_back({e["epoch"], e["loss"], e["val_miou"], e["lr"], e["seconds"]});
+  s.result.best_epoch = saved.at("best_epoch");
+  s.result.best_val_miou = saved.at("best_val_miou");
+  load_state(model, load_tensor_dict(files.weights));
+  if (fs::exists(files.best)) s.best = load_tensor_dict(files.best);
+  if (s.opt && fs::exists(files.optimizer)) torch::load(*s.opt, files.optimizer);
+}
+
+int64_t steps_per_epoch(const std::vector<TrainSample>& train, const TrainOptions& o) {
+  return (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
+}
+
+void set_epoch_mode(TorchModel& model, const TrainOptions& o) {
+  model.train(true);
+  if (o.freeze_bn) {
+    model.train(false);  // dropout-free models: eval mode only fixes BatchNorm
+    if (!o.bn_update.empty()) model.set_bn_mode(o.bn_update, false, false);
   }
-  if (o.consider_initial && start_epoch == 0 && val.size()) {
-    result.best_val_miou = evaluate_frames(model, val).miou().value_or(0);
-    result.best_epoch = -1;  // the starting weights
-    best = clone_state(model);
+}
+
+// One step's frames at the input size, each sample with its own augmentation.
+struct Batch {
+  std::vector<cv::Mat> rgb, partner, labels;
+};
+
+Batch augmented_batch(const std::vector<TrainSample>& train, const std::vector<size_t>& order, size_t begin,
+                      size_t end, std::mt19937_64& rng, const TrainOptions& o, cv::Size in) {
+  Batch batch;
+  for (size_t k = begin; k < end; ++k) {
+    const TrainSample& s = train[order[k]];
+    const Augment a = draw_augment(rng, s.rgb->size(), o);
+    batch.rgb.push_back(apply_augment(*s.rgb, a, in, cv::INTER_AREA));
+    batch.labels.push_back(apply_augment(*s.labels, a, in, cv::INTER_NEAREST));
+    if (o.stability > 0 && !s.partners.empty())
+      batch.partner.push_back(apply_augment(*s.partners[rng() % s.partners.size()], a, in, cv::INTER_AREA));
   }
-  const int64_t steps_per_epoch = (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
-  const int64_t total_steps = steps_per_epoch * o.epochs;
-  for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
+  return batch;
+}
+
+// Cross-entropy, plus the stability term when every sample has a partner.
+torch::Tensor batch_loss(TorchModel& model, const Batch& batch, const TrainOptions& o, cv::Size in) {
+  const ModelCard& card = model.card();
+  auto target = to_label_batch(batch.labels);
+  auto logits = resize_logits(model.forward(to_input_batch(batch.rgb, card)), in.height, in.width);
+  auto loss = F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
+  if (o.stability > 0 && batch.partner.size() == batch.rgb.size()) {
+    auto logits_d = resize_logits(model.forward(to_input_batch(batch.partner, card)), in.height, in.width);
+    auto log_p = torch::log_softmax(logits, 1), log_q = torch::log_softmax(logits_d, 1);
+    auto kl = (log_p.exp() * (log_p - log_q)).sum(1).mean();
+    loss = loss + o.stability * kl;
+  }
+  return loss;
+}
+
+struct EpochLoss {
+  double sum = 0, lr = 0;  // lr: the rate of the epoch's last step
+  int64_t steps = 0;
+  double mean() const { return steps ? sum / steps : 0; }
+};
+
+// One pass over the samples in an order and with augmentations drawn from the epoch's seed.
+EpochLoss train_epoch(TorchModel& model, const std::vector<TrainSample>& train, const TrainOptions& o, int epoch,
+                      std::optional<torch::optim::AdamW>& opt) {
+  const cv::Size in(model.card().input_width, model.card().input_height);
+  const int64_t epoch_steps = steps_per_epoch(train, o), total_steps = epoch_steps * o.epochs;
+  std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
+  std::vector<size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  set_epoch_mode(model, o);
+  Progress progress(o.label + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs), epoch_steps,
+                    o.progress && Progress::stderr_is_terminal());
+  EpochLoss loss;
+  loss.lr = o.lr;
+  for (size_t b = 0; b < order.size(); b += o.batch) {
+    const size_t e = std::min(order.size(), b + o.batch);
+    if (e - b < 2 && order.size() >= 2) break;  // BatchNorm needs two samples
+    auto step_loss = batch_loss(model, augmented_batch(train, order, b, e, rng, o, in), o, in);
+    if (opt) {
+      loss.lr = cosine_lr(o.lr, epoch * epoch_steps + loss.steps, total_steps);
+      set_lr(*opt, loss.lr);
+      opt->zero_grad();
+      step_loss.backward();
+      opt->step();
+    }
+    loss.sum += step_loss.item<double>();
+    ++loss.steps;
+    char extra[64];
+    std::snprintf(extra, sizeof extra, "loss %.4f", loss.mean());
+    progress.update(loss.steps, extra);
+  }
+  progress.finish();
+  return loss;
+}
+
+double validation_miou(TorchModel& model, const FrameSet& val) {
+  return val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
+}
+
+// Without validation frames the last epoch counts as the best.
+void keep_if_best(TorchModel& model, const FrameSet& val, int epoch, double val_miou, TrainingState& s) {
+  if (val.size() == 0 || val_miou > s.result.best_val_miou) {
+    s.result.best_val_miou = val_miou;
+    s.result.best_epoch = epoch;
+    s.best = clone_state(model);
+  }
+}
+
+void save_checkpoint(TorchModel& model, const std::string& dir, const CheckpointFiles& files, int epoch,
+                     const TrainingState& s) {
+  fs::create_directories(dir);
+  save_tensor_dict(files.weights, clone_state(model));
+  save_tensor_dict(files.best, s.best);
+  if (s.opt) {
+    torch::save(*s.opt, temp_name(files.optimizer));
+    commit_temp(files.optimizer);
+  }
+  json hist = json::array();
+  for (const auto& h : s.result.history) hist.push_back(h.to_json());
+  write_json_file(files.state, {{"epoch", epoch},
+                                {"history", hist},
+                                {"best_epoch", s.result.best_epoch},
+                                {"best_val_miou", s.result.best_val_miou}});
+}
+
+void print_epoch(const TrainOptions& o, const EpochLog& log, bool has_val) {
+  char val_text[32] = "";
+  if (has_val) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", log.val_miou);
+  std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s\n", o.label.c_str(), log.epoch + 1, o.epochs, log.loss,
+               val_text, log.seconds);
+}
+
+}  // namespace
+
+TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train, const FrameSet& val,
+                        const TrainOptions& o) {
+  if (train.empty()) throw Error("", "no training samples");
+  TrainingState s;
+  const std::vector<torch::Tensor> params = select_trainable(model, o);
+  if (!params.empty()) s.opt.emplace(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  const CheckpointFiles checkpoint(o.checkpoint_dir);
+  if (o.resume && !o.checkpoint_dir.empty() && fs::exists(checkpoint.state))
+    resume_from_checkpoint(model, checkpoint, s);
+  if (o.consider_initial && s.next_epoch == 0 && val.size()) {
+    s.result.best_val_miou = validation_miou(model, val);
+    s.result.best_epoch = -1;  // the starting weights
+    s.best = clone_state(model);
+  }
+  for (int epoch = s.next_epoch; epoch < o.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-    std::vector<size_t> order(train.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
-    model.train(true);
-    if (o.freeze_bn) {
-      model.train(false);  // dropout-free models: eval mode only fixes BatchNorm
-      if (!o.bn_update.empty()) model.set_bn_mode(o.bn_update, false, false);
-    }
-    Progress progress(o.label + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
-                      steps_per_epoch, o.progress && Progress::stderr_is_terminal());
-    double loss_sum = 0, lr = o.lr;
-    int64_t steps = 0;
-    for (size_t b = 0; b < order.size(); b += o.batch) {
-      const size_t e = std::min(order.size(), b + o.batch);
-      if (e - b < 2 && order.size() >= 2) break;  // BatchNorm needs two samples
-      std::vector<cv::Mat> rgb, partner, labels;
-      for (size_t k = b; k < e; ++k) {
-        const TrainSample& s = train[order[k]];
-        const Augment a = draw_augment(rng, s.rgb->size(), o);
-        rgb.push_back(apply_augment(*s.rgb, a, in, cv::INTER_AREA));
-        labels.push_back(apply_augment(*s.labels, a, in, cv::INTER_NEAREST));
-        if (o.stability > 0 && !s.partners.empty())
-          partner.push_back(apply_augment(*s.partners[rng() % s.partners.size()], a, in, cv::INTER_AREA));
-      }
-      auto target = to_label_batch(labels);
-      auto logits = resize_logits(model.forward(to_input_batch(rgb, card)), in.height, in.width);
-      auto loss = F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
-      if (o.stability > 0 && partner.size() == rgb.size()) {
-        auto logits_d = resize_logits(model.forward(to_input_batch(partner, card)), in.height, in.width);
-        auto log_p = torch::log_softmax(logits, 1), log_q = torch::log_softmax(logits_d, 1);
-        auto kl = (log_p.exp() * (log_p - log_q)).sum(1).mean();
-        loss = loss + o.stability * kl;
-      }
-      if (opt) {
-        lr = cosine_lr(o.lr, epoch * steps_per_epoch + steps, total_steps);
-        set_lr(*opt, lr);
-        opt->zero_grad();
-        loss.backward();
-        opt->step();
-      }
-      loss_sum += loss.item<double>();
-      ++steps;
-      char extra[64];
-      std::snprintf(extra, sizeof extra, "loss %.4f", loss_sum / steps);
-      progress.update(steps, extra);
-    }
-    progress.finish();
-    const double val_miou = val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
+    const EpochLoss loss = train_epoch(model, train, o, epoch, s.opt);
+    const double val_miou = validation_miou(model, val);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    result.history.push_back({epoch, steps ? loss_sum / steps : 0, val_miou, lr, secs});
-    if (val.size() == 0 || val_miou > result.best_val_miou) {
-      result.best_val_miou = val_miou;
-      result.best_epoch = epoch;
-      best = clone_state(model);
-    }
-    if (!o.checkpoint_dir.empty()) {
-      fs::create_directories(o.checkpoint_dir);
-      save_tensor_dict(ckpt_weights, clone_state(model));
-      save_tensor_dict(ckpt_best, best);
-      if (opt) {
-        torch::save(*opt, temp_name(ckpt_opt));
-        commit_temp(ckpt_opt);
-      }
-      json hist = json::array();
-      for (const auto& h : result.history) hist.push_back(h.to_json());
-      write_json_file(ckpt_state, {{"epoch", epoch},
-                                   {"history", hist},
-                                   {"best_epoch", result.best_epoch},
-                                   {"best_val_miou", result.best_val_miou}});
-    }
-    if (o.progress) {
-      char val_text[32] = "";
-      if (val.size()) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", val_miou);
-      std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s\n", o.label.c_str(), epoch + 1, o.epochs,
-                   steps ? loss_sum / steps : 0, val_text, secs);
-    }
+    s.result.history.push_back({epoch, loss.mean(), val_miou, loss.lr, secs});
+    keep_if_best(model, val, epoch, val_miou, s);
+    if (!o.checkpoint_dir.empty()) save_checkpoint(model, o.checkpoint_dir, checkpoint, epoch, s);
+    if (o.progress) print_epoch(o, s.result.history.back(), val.size() != 0);
   }
-  if (!best.empty()) load_state(model, best);
+  if (!s.best.empty()) load_state(model, s.best);
   for (auto& [name, p] : model.named_parameters()) p.requires_grad_(false);
   model.train(false);
-  return result;
+  return s.result;
 }
 
 }  // namespace gearnn

@@ -76,5 +76,22 @@ else
 fi
 expect "probe: malformed gears.json" "$work/g/gears.json" -- "$gearnn" probe "$work/clip/video.mkv" --gears "$work/g"
 
+# gearnn select and fit-gears: a bad selection is refused before any level is fitted.
+echo '{"clips": ["clip"]}' >"$work/data.json"
+echo '{"name": "q", "feature": "qp", "levels": [{"name": "q22", "qp": 22}, {"name": "q46", "qp": 46}]}' >"$work/ladder.json"
+echo '{"levels": [{"name": "q22", "tensors": []}]}' >"$work/sel-short.json"
+echo '{"levels": [{"name": "q22", "tensors": []}, {"name": "q46", "tensors": ["no.such.weight"]}]}' >"$work/sel-unknown.json"
+fit() { "$gearnn" fit-gears --quiet --model "$work/model" --dataset "$work/data.json" --ladder "$work/ladder.json" \
+  --cache "$work/cache" --epochs 1 --out "$work/fit" "$@"; }
+expect "select: not a scores file" "$work/ladder.json" -- "$gearnn" select --scores "$work/ladder.json"
+expect "fit-gears: selection misses a level" "$work/sel-short.json" -- fit --selection "$work/sel-short.json"
+if [ ! -e "$work/fit/q22.pt" ]; then
+  passed=$((passed + 1))
+else
+  failures=$((failures + 1)); echo "FAIL fit-gears fitted a level before checking the selection"
+fi
+expect "fit-gears: selection names a tensor the model lacks" "$work/sel-unknown.json" -- fit --selection "$work/sel-unknown.json"
+expect "fit-gears: not a selection" "$work/ladder.json" -- fit --selection "$work/ladder.json"
+
 echo "cli_bad_inputs: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,0 +1,22 @@
+#pragma once
+// `gearnn select`: picks each gear's tensors from sensitivity scores under a
+// memory budget (exact knapsack). Reads and writes JSON (formats in docs/gears.md).
+#include <cstdint>
+#include <string>
+
+#include "gearnn/common/json_io.h"
+
+namespace gearnn {
+
+// "0.2%" of the model's tensor bytes, or a byte count ("2048").
+int64_t parse_budget(const std::string& text, int64_t model_bytes);
+
+struct SelectJob {
+  std::string scores, out, budget = "0.2%";
+  std::string mode = "per-level";  // per-level: one knapsack per level; shared: one selection for all levels
+};
+json run_select(const SelectJob& job);
+// The selection as a readable table.
+std::string selection_table(const json& selection);
+
+}  // namespace gearnn

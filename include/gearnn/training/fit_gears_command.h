@@ -1,0 +1,25 @@
+#pragma once
+// `gearnn fit-gears`: fine-tunes one gear per ladder level and writes a gear
+// set with the feature ranges that switch between them (format in docs/gears.md).
+#include <cstdint>
+#include <string>
+
+#include "gearnn/common/json_io.h"
+
+namespace gearnn {
+
+struct FitGearsJob {
+  std::string model_dir, dataset, val_dataset, ladder, out_dir, cache_dir = ".gearnn-cache";
+  std::string selection;       // from `gearnn select` (kind "gears")
+  // gears | bn (re-estimated BatchNorm statistics only) | full (every tensor: one model per level)
+  std::string kind = "gears";
+  int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
+  double lr = 1e-3;
+  uint64_t seed = 1;
+  bool progress = true;
+};
+// Writes OUT/NAME.pt per level and OUT/gears.json (returned). A level already
+// fitted with the same settings (OUT/.NAME.done.json) is reused, not fitted again.
+json run_fit_gears(const FitGearsJob& job);
+
+}  // namespace gearnn

@@ -1,0 +1,303 @@
+#include "gearnn/training/fit_gears_command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/common/hashing.h"
+#include "sensitivity.h"
+#include "torch_threads.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+namespace {
+
+using TensorState = std::map<std::string, torch::Tensor>;
+// The tensors each level's gear holds, by level name.
+using GearTensors = std::map<std::string, std::vector<std::string>>;
+
+// ---- checks and loading: all of it happens before the first level is fitted ----
+
+void check_kind(const FitGearsJob& job) {
+  if (job.kind != "gears" && job.kind != "bn" && job.kind != "full") fail("--kind", "must be gears, bn or full");
+}
+
+GearTensors read_selection(const std::string& path) {
+  if (path.empty()) fail("--selection", "--kind gears needs a selection from `gearnn select`");
+  const json sel = read_json_file(path);
+  const json levels = json_get<json>(sel, "levels", path);
+  if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
+  GearTensors selected;
+  for (const auto& l : levels)
+    selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
+  return selected;
+}
+
+// kind gears: the selection, which must cover every level with tensors the
+// model has; bn: every BatchNorm running statistic; full: every float tensor.
+GearTensors plan_gear_tensors(const FitGearsJob& job, const Ladder& ladder, TorchModel& model) {
+  GearTensors plan;
+  if (job.kind == "gears") {
+    const GearTensors selected = read_selection(job.selection);
+    std::set<std::string> in_model;
+    for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
+    for (const auto& level : ladder.levels) {
+      const auto it = selected.find(level.name);
+      if (it == selected.end()) fail(job.selection, "no selection for level " + level.name);
+      for (const auto& t : it->second)
+        if (!in_model.count(t))
+          fail(job.selection, "level " + level.name + " selects tensor " + t + ", which model " + job.model_dir +
+                                  " does not have");
+      plan[level.name] = it->second;
+    }
+    return plan;
+  }
+  std::vector<std::string> tensors;
+  for (const auto& c : gear_candidates(model))
+    if (job.kind == "full" || (c.is_buffer && c.name.find("running_") != std::string::npos)) tensors.push_back(c.name);
+  for (const auto& level : ladder.levels) plan[level.name] = tensors;
+  return plan;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// A level's frames and the median of the ladder's feature measured on them.
+struct Level {
+  LevelData data;
+  double median_feature;
+};
+
+std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
+  const LevelDataOptions lo{job.dataset,   job.val_dataset, job.ladder,
+                            job.cache_dir, job.stride,      job.max_frames_per_clip};
+  std::vector<Level> levels;
+  for (auto& data : load_level_data(lo, card)) {
+    std::vector<double> values;
+    for (const auto& f : data.features)
+      if (auto v = f.get(feature)) values.push_back(*v);
+    if (values.empty()) fail(job.ladder, "feature " + feature + " is not measured on level " + data.level.name);
+    const double m = median(values);
+    levels.push_back({std::move(data), m});
+  }
+  return levels;
+}
+
+// What every level's gear is measured against.
+struct BaseModel {
+  std::string hash;
+  TensorState state;             // the weights before any gear
+  std::set<std::string> params;  // trainable tensors (the others are buffers)
+  int64_t bytes = 0;             // every tensor a gear may hold
+};
+
+BaseModel describe_base(TorchModel& model) {
+  BaseModel base;
+  base.hash = model_hash(model.card());
+  for (const auto& c : gear_candidates(model)) base.bytes += c.bytes;
+  for (auto& [name, t] : model.named_parameters()) base.params.insert(name);
+  base.state = clone_state(model);
+  return base;
+}
+
+// ---- fitting one level ----
+
+struct FittedGear {
+  std::string name, file;
+  double median_feature;
+  json record;  // the gear's entry in gears.json, without name, file and range
+};
+
+// Everything the fit of a level depends on: a resume file with another fingerprint is stale.
+json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const LadderLevel& level,
+                       const std::vector<std::string>& tensors) {
+  return {{"model", base.hash},       {"kind", job.kind},     {"tensors", tensors},
+          {"settings", level.settings}, {"epochs", job.epochs}, {"batch", job.batch},
+          {"lr", job.lr},             {"seed", job.seed},     {"stride", job.stride},
+          {"max_frames", job.max_frames_per_clip}, {"dataset", job.dataset}, {"val", job.val_dataset}};
+}
+
+std::string done_path(const FitGearsJob& job, const std::string& level) {
+  return job.out_dir + "/." + level + ".done.json";
+}
+
+// A level finished by an earlier, interrupted run with the same settings is reused.
+std::optional<FittedGear> reuse_finished_level(const FitGearsJob& job, const std::string& name,
+                                               const json& fingerprint) {
+  const std::string done_file = done_path(job, name);
+  if (!fs::exists(done_file) || !fs::exists(job.out_dir + "/" + name + ".pt")) return std::nullopt;
+  json done = read_json_file(done_file);
+  if (done.value("fingerprint", json()) != fingerprint) return std::nullopt;
+  if (job.progress) std::fprintf(stderr, "gear %s: reused from an earlier run (%s)\n", name.c_str(), done_file.c_str());
+  return FittedGear{name, name + ".pt", done["median"].get<double>(), done["record"]};
+}
+
+double val_miou(TorchModel& model, const FrameSet& val) {
+  return val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
+}
+
+// BatchNorm layers whose running statistics the gear holds: estimated afresh on the level.
+void reestimate_gear_bn(TorchModel& model, const FrameSet& train, const std::set<std::string>& in_gear,
+                        const TensorState& base) {
+  std::set<std::string> bn_layers;
+  for (const auto& t : in_gear)
+    if (t.find("running_") != std::string::npos) bn_layers.insert(module_of(t));
+  if (bn_layers.empty()) return;
+  reestimate_bn(model, train, {bn_layers.begin(), bn_layers.end()});
+  // A layer's mean and variance are estimated together; keep only what the gear holds.
+  TensorState outside;
+  for (const auto& [name, t] : base)
+    if (!in_gear.count(name)) outside[name] = t;
+  load_state(model, outside);
+}
+
+// The gear's parameters fine-tuned on the level; everything else frozen (BatchNorm in eval mode).
+TrainResult finetune_gear(TorchModel& model, const LevelData& level, const std::vector<std::string>& tensors,
+                          const BaseModel& base, const FitGearsJob& job) {
+  std::vector<std::string> trainable;
+  for (const auto& t : tensors)
+    if (base.params.count(t)) trainable.push_back(t);
+  if (job.kind == "bn" || trainable.empty()) return {};
+  std::vector<TrainSample> samples;
+  for (size_t i = 0; i < level.train.size(); ++i) samples.push_back({&level.train.rgb[i], &level.train.labels[i], {}});
+  TrainOptions o;
+  o.epochs = job.epochs;
+  o.batch = job.batch;
+  o.lr = job.lr;
+  o.seed = job.seed;
+  o.trainable = trainable;
+  o.freeze_bn = true;
+  o.consider_initial = true;
+  o.progress = job.progress;
+  o.label = "fit " + level.level.name;
+  return train_model(model, samples, level.val, o);
+}
+
+// The gear's tensors, checking that nothing outside the gear moved.
+TensorState take_gear(TorchModel& model, const std::set<std::string>& in_gear, const TensorState& base,
+                      const std::string& out_dir) {
+  TensorState gear;
+  for (auto& [name, t] : model.named_tensors()) {
+    if (in_gear.count(name))
+      gear[name] = t.detach().clone();
+    else if (!torch::equal(t, base.at(name)))
+      throw Error(out_dir, "internal error: tensor " + name + " outside the gear changed");
+  }
+  return gear;
+}
+
+// Fits the level's gear, writes it to OUT/NAME.pt and leaves the model at the base weights.
+FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
+                     const BaseModel& base, const FitGearsJob& job) {
+  const std::string& name = level.data.level.name;
+  const std::set<std::string> in_gear(tensors.begin(), tensors.end());
+  const double base_miou = val_miou(model, level.data.val);
+  reestimate_gear_bn(model, level.data.train, in_gear, base.state);
+  const TrainResult tr = finetune_gear(model, level.data, tensors, base, job);
+  double gear_miou = val_miou(model, level.data.val);
+  // The untouched base is a candidate too: a gear never makes validation worse.
+  const bool kept_base = level.data.val.size() && gear_miou < base_miou;
+  if (kept_base) {
+    load_state(model, base.state);
+    gear_miou = base_miou;
+  }
+  const TensorState gear = take_gear(model, in_gear, base.state, job.out_dir);
+  int64_t bytes = 0;
+  for (auto& [tname, t] : gear) bytes += t.numel() * t.element_size();
+  const std::string file = name + ".pt";
+  save_tensor_dict(job.out_dir + "/" + file, gear);
+  load_state(model, base.state);
+  json history = json::array();
+  for (const auto& h : tr.history) history.push_back(h.to_json());
+  return {name, file, level.median_feature,
+          {{"settings", level.data.level.settings},
+           {"tensors", tensors},
+           {"bytes", bytes},
+           {"share", base.bytes ? static_cast<double>(bytes) / base.bytes : 0.0},
+           {"base_val_miou", base_miou},
+           {"val_miou", gear_miou},
+           {"best_epoch", tr.best_epoch},
+           {"kept_base", kept_base},
+           {"history", history},
+           {"measured_median", level.median_feature}}};
+}
+
+FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
+                              const BaseModel& base, const FitGearsJob& job, const std::string& feature) {
+  const std::string& name = level.data.level.name;
+  const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
+  if (auto reused = reuse_finished_level(job, name, fingerprint)) return *reused;
+  FittedGear g = fit_level(model, level, tensors, base, job);
+  write_json_file(done_path(job, name),
+                  {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
+  if (job.progress)
+    std::fprintf(stderr, "gear %s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f\n", name.c_str(),
+                 tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
+                 g.record["base_val_miou"].get<double>(), g.record["val_miou"].get<double>(), feature.c_str(),
+                 g.median_feature);
+  return g;
+}
+
+// ---- the gear set ----
+
+// Switching ranges: levels ordered by the measured feature, split half-way between neighbours.
+json gears_with_ranges(std::vector<FittedGear> fitted, const std::string& feature) {
+  std::sort(fitted.begin(), fitted.end(),
+            [](const FittedGear& a, const FittedGear& b) { return a.median_feature < b.median_feature; });
+  json gears = json::array();
+  for (size_t i = 0; i < fitted.size(); ++i) {
+    const json lo = i == 0 ? json(nullptr) : json(0.5 * (fitted[i - 1].median_feature + fitted[i].median_feature));
+    const json hi = i + 1 == fitted.size() ? json(nullptr)
+                                           : json(0.5 * (fitted[i].median_feature + fitted[i + 1].median_feature));
+    json g = {{"name", fitted[i].name}, {"file", fitted[i].file}, {"when", {{feature, {lo, hi}}}}};
+    for (const auto& [k, v] : fitted[i].record.items()) g[k] = v;
+    gears.push_back(g);
+  }
+  return gears;
+}
+
+json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::string& feature, const json& gears) {
+  int64_t gear_bytes = 0;
+  for (const auto& g : gears) gear_bytes += g.at("bytes").get<int64_t>();
+  const json out = {{"base_model_hash", base.hash},
+                    {"model_dir", job.model_dir},
+                    {"kind", job.kind},
+                    {"ladder", job.ladder},
+                    {"feature", feature},
+                    {"selection", job.selection},
+                    {"model_bytes", base.bytes},
+                    {"gear_bytes", gear_bytes},
+                    {"overhead", base.bytes ? static_cast<double>(gear_bytes) / base.bytes : 0.0},
+                    {"gears", gears}};
+  write_json_file(job.out_dir + "/gears.json", out);
+  return out;
+}
+
+}  // namespace
+
+json run_fit_gears(const FitGearsJob& job) {
+  use_torch_threads(job.threads);
+  check_kind(job);
+  TorchModel model(load_model_card(job.model_dir));
+  const Ladder ladder = load_ladder(job.ladder);
+  const GearTensors gear_tensors = plan_gear_tensors(job, ladder, model);
+  const std::vector<Level> levels = load_levels(job, model.card(), ladder.feature);
+  const BaseModel base = describe_base(model);
+  fs::create_directories(job.out_dir);
+  std::vector<FittedGear> fitted;
+  for (const auto& level : levels)
+    fitted.push_back(
+        reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, ladder.feature));
+  return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
+}
+
+}  // namespace gearnn

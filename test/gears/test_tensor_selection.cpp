@@ -1,0 +1,83 @@
+// `gearnn select` on hand-made scores: budgets, per-level and shared knapsacks, bad files.
+#include <catch2/catch.hpp>
+
+#include "gearnn/common/errors.h"
+#include "gearnn/gears/tensor_selection.h"
+#include "test_support.h"
+
+using namespace gearnn;
+
+namespace {
+
+// Three tensors of 40, 80 and 120 bytes out of 1000; level "a" prefers the two
+// small ones, level "b" the large one.
+const char* scores_text = R"({"model_bytes": 1000, "model": {"hash": "h"},
+  "tensors": [{"name": "x", "bytes": 40}, {"name": "y", "bytes": 80}, {"name": "z", "bytes": 120}],
+  "levels": [{"name": "a", "scores": {"x": 1, "y": 3, "z": 0.5}},
+             {"name": "b", "scores": {"x": 2, "y": 0.1, "z": 5}}]})";
+
+std::string write_scores(const std::string& dir, const std::string& text) {
+  const std::string path = dir + "/scores.json";
+  write_text_file(path, text);
+  return path;
+}
+
+std::vector<std::string> tensors_of(const json& sel, size_t level) {
+  return sel["levels"][level]["tensors"].get<std::vector<std::string>>();
+}
+
+}  // namespace
+
+TEST_CASE("budgets are a share of the model or a byte count", "[select]") {
+  CHECK(parse_budget("0.2%", 10000) == 20);
+  CHECK(parse_budget("100%", 10000) == 10000);
+  CHECK(parse_budget("2048", 10000) == 2048);
+  for (const char* bad : {"", "5x", "-1", "101%", "%", "1.5"})
+    CHECK_THROWS_WITH(parse_budget(bad, 10000), Catch::StartsWith("--budget: "));
+}
+
+TEST_CASE("select solves one knapsack per level, or one for all levels", "[select]") {
+  const std::string dir = test::scratch_dir("select");
+  SelectJob job;
+  job.scores = write_scores(dir, scores_text);
+  job.budget = "120";
+  job.out = dir + "/sel.json";
+  const json per_level = run_select(job);
+  CHECK(read_json_file(job.out) == per_level);
+  CHECK(per_level["budget_bytes"] == 120);
+  CHECK(per_level["model"]["hash"] == "h");
+  CHECK(tensors_of(per_level, 0) == std::vector<std::string>{"x", "y"});
+  CHECK(tensors_of(per_level, 1) == std::vector<std::string>{"z"});
+  CHECK(per_level["levels"][1]["bytes"] == 120);
+  CHECK(per_level["levels"][1]["share"].get<double>() == Approx(0.12));
+  CHECK(per_level["levels"][1]["value"].get<double>() == Approx(5));
+  // Summed over levels x+y scores 6.1 against z's 5.5: both levels get x and y.
+  job.mode = "shared";
+  const json shared = run_select(job);
+  CHECK(tensors_of(shared, 0) == std::vector<std::string>{"x", "y"});
+  CHECK(tensors_of(shared, 1) == std::vector<std::string>{"x", "y"});
+  const std::string table = selection_table(shared);
+  CHECK_THAT(table, Catch::StartsWith("budget 120 = 120 bytes of 1000 (shared selection)\n"));
+  CHECK_THAT(table, Catch::Contains("2 tensors: x y\n"));
+}
+
+TEST_CASE("select names the scores file or the option that is wrong", "[select]") {
+  const std::string dir = test::scratch_dir("select-bad");
+  SelectJob job;
+  job.out = dir + "/sel.json";
+  job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}],
+                                     "levels": [{"name": "a", "scores": {"y": 1}}]})");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": level lacks a score for x");
+  job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}],
+                                     "levels": [{"scores": {"x": 1}}]})");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": missing key 'name'");
+  job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [], "levels": []})");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": expected tensors and levels arrays");
+  job.scores = write_scores(dir, scores_text);
+  job.mode = "both";
+  CHECK_THROWS_WITH(run_select(job), "--mode: must be per-level or shared");
+  job.mode = "per-level";
+  job.budget = "lots";
+  CHECK_THROWS_WITH(run_select(job), Catch::StartsWith("--budget: "));
+  CHECK_FALSE(std::filesystem::exists(dir + "/sel.json"));
+}
