@@ -1,13 +1,17 @@
 #pragma once
 // Makes per-frame QP comparable across frame types. Encoders quantise I frames
 // finer and B frames coarser than P frames at the same quality setting (x264:
-// about -3 and +2), so the raw QP of an IPB stream straddles gear boundaries
-// frame by frame. The offsets are learnt from the stream itself: each I or B
-// B frame's QP minus that of the last P frame before it, each I frame's minus
-// that of the first P frame after it (an I frame usually opens a segment),
-// robustly averaged (median of recent samples: a quality switch between two
-// frames is one outlier, not a shift).
-#include <array>
+// I about -3, B +1 or +2 depending on their place in the B-pyramid), so the
+// raw QP of an IPB stream straddles gear boundaries frame by frame. The level
+// of a stream is read from its P frames:
+// - a P frame reads its own QP;
+// - an I frame its QP minus the I-to-P offset learnt from the stream itself
+//   (each I frame against the first P frame after it, as an I frame usually
+//   opens a segment; the median of recent samples, so a quality switch is one
+//   outlier, not a shift);
+// - a B frame the level of the last I or P frame before it in presentation
+//   order (B frames sit between the references they are coded from).
+// Frames before any reference, and other picture types, keep their raw QP.
 #include <deque>
 #include <optional>
 
@@ -15,27 +19,22 @@ namespace gearnn {
 
 class QpNormalizer {
  public:
-  // `window`: how many recent samples per frame type the median uses.
-  explicit QpNormalizer(int window = 15) : window_(window) {}
+  // `window`: how many recent I-to-P samples the median uses.
+  explicit QpNormalizer(int window = 9) : window_(window) {}
 
   // The P-frame-equivalent QP of a frame of picture type `type` ('I', 'P',
-  // 'B', others) whose coded QP is `raw`. Frames before any offset is known
-  // keep their raw QP; P frames and unknown types always do.
+  // 'B', others) whose coded QP is `raw`, in presentation order.
   double normalize(char type, double raw);
 
-  // The current offset of a type (raw - P-equivalent); 0 when not learnt.
-  double offset(char type) const;
+  // The learnt I-frame offset (raw - P-equivalent); 0 until known.
+  double intra_offset() const { return intra_offset_; }
 
  private:
-  struct TypeOffsets {
-    std::deque<double> samples;
-    double median = 0;
-  };
-  void add_sample(TypeOffsets& t, double sample) const;
-
   int window_;
-  std::optional<double> last_p_, pending_intra_;
-  TypeOffsets intra_, bidir_;
+  std::deque<double> intra_samples_;
+  double intra_offset_ = 0;
+  std::optional<double> pending_intra_;    // raw QP of an I frame waiting for its P frame
+  std::optional<double> reference_level_;  // level of the last I or P frame
 };
 
 }  // namespace gearnn
