@@ -91,6 +91,42 @@ inline std::string torchscript_model(const std::string& kind) {
   });
 }
 
+// An adaptive-bitrate stream of a labelled synthetic clip (60 frames, 320x192
+// at 10 fps): four 15-frame segments encoded by libx264 at 320x192 QP 24,
+// 240x144 QP 30, 160x96 QP 34, 320x192 QP 24, with continuous timestamps, as
+// one concatenated MPEG-TS (abr.ts) and as an HLS media playlist with
+// discontinuities (abr.m3u8). labels/ are the full-size labels.
+struct AbrRendition {
+  int width, height, qp;
+};
+inline const std::array<AbrRendition, 4>& abr_renditions() {
+  static const std::array<AbrRendition, 4> r{{{320, 192, 24}, {240, 144, 30}, {160, 96, 34}, {320, 192, 24}}};
+  return r;
+}
+inline std::string abr_stream() {
+  const std::string clip = synth_clip(60, 320, 192, 11);
+  return fixture("abr-stream", [&](const std::string& dir) {
+    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n";
+    std::string segments;
+    for (size_t i = 0; i < abr_renditions().size(); ++i) {
+      const AbrRendition& r = abr_renditions()[i];
+      const int start = static_cast<int>(i) * 15;
+      const std::string seg = "seg" + std::to_string(i) + ".ts";
+      must("ffmpeg -nostdin -v error -i " + clip + "/video.mkv -vf \"trim=start_frame=" + std::to_string(start) +
+           ":end_frame=" + std::to_string(start + 15) + ",setpts=PTS-STARTPTS,scale=" + std::to_string(r.width) + ":" +
+           std::to_string(r.height) + ",format=yuv420p\" -c:v libx264 -preset veryfast -qp " + std::to_string(r.qp) +
+           " -bf 2 -output_ts_offset " + std::to_string(start / 10.0) + " -f mpegts " + dir + "/" + seg);
+      if (i > 0) playlist += "#EXT-X-DISCONTINUITY\n";
+      playlist += "#EXTINF:1.5,\n" + seg + "\n";
+      segments += " " + dir + "/" + seg;
+    }
+    playlist += "#EXT-X-ENDLIST\n";
+    must("cat" + segments + " > " + dir + "/abr.ts");
+    std::ofstream(dir + "/abr.m3u8") << playlist;
+    must("cp -r " + clip + "/labels " + dir + "/labels");
+  });
+}
+
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -4,6 +4,7 @@
 #include "gearnn/common/hashing.h"
 #include "gearnn/gears/gear_set.h"
 #include "gearnn/io/model_card.h"
+#include "gearnn/io/playlist.h"
 #include "gearnn/io/shipped_data.h"
 
 namespace fs = std::filesystem;
@@ -13,7 +14,7 @@ namespace gearnn {
 std::string item_key(const BatchItem& item, const BatchOptions& options) {
   json parts;
   if (fs::is_regular_file(item.input))
-    parts["input"] = sha256_file(item.input);
+    parts["input"] = input_hash(item.input);  // a playlist: with the segments it names
   else if (item.input.find('%') != std::string::npos && fs::is_directory(fs::path(item.input).parent_path()))
     parts["input"] = sha256_directory(fs::path(item.input).parent_path().string());  // image sequence
   else

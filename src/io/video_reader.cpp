@@ -7,10 +7,13 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/quality/bitstream_qp.h"
+#include "gearnn/quality/qp_normalizer.h"
+#include "gearnn/io/playlist.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/display.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/video_enc_params.h>
@@ -38,10 +41,37 @@ bool is_limited_range(const AVFrame* frame, AVPixelFormat fmt) {
   return true;
 }
 
+// Clockwise degrees a player turns the stream's frames by (0, 90, 180, 270),
+// from the display matrix phones and `-metadata:s:v rotate=N` store.
+int display_rotation(const AVStream* st) {
+  size_t size = 0;
+  const uint8_t* matrix = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  if (!matrix || size < 9 * sizeof(int32_t)) return 0;
+  const double counter_clockwise = av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
+  if (std::isnan(counter_clockwise)) return 0;
+  const int degrees = static_cast<int>(std::lround(-counter_clockwise / 90.0)) * 90;
+  return ((degrees % 360) + 360) % 360;
+}
+
+bool is_live_input(const std::string& url, const AVFormatContext* fmt) {
+  if (url == "pipe:0" || url.rfind("pipe:", 0) == 0) return true;
+  if (url.find("://") != std::string::npos && url.rfind("file://", 0) != 0) return true;
+  return fmt->pb && !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL);
+}
+
+void init_network_once() {
+  static const bool done = [] {
+    avformat_network_init();
+    return true;
+  }();
+  (void)done;
+}
+
 }  // namespace
 
 struct VideoReader::Impl {
-  std::string path;
+  std::string path;  // as the user gave it (named in errors)
+  std::string url;   // as libavformat opens it ("-" is standard input)
   ReaderOptions opt;
   VideoInfo info;
   AVFormatContext* fmt = nullptr;
@@ -54,6 +84,13 @@ struct VideoReader::Impl {
   int64_t next_index = 0;
   double last_pts_time = -1;
   bool flushing = false, finished = false;
+  QpNormalizer qp_levels;
+
+  static int interrupt(void* self) {
+    const auto* d = static_cast<const Impl*>(self);
+    return d->stopped() ? 1 : 0;
+  }
+  bool stopped() const { return opt.stop && opt.stop->load(); }
 
   ~Impl() {
     sws_freeContext(sws);
@@ -64,7 +101,12 @@ struct VideoReader::Impl {
   }
 
   void open() {
-    int rc = avformat_open_input(&fmt, path.c_str(), nullptr, nullptr);
+    url = path == "-" ? "pipe:0" : path;
+    if (url.find("://") != std::string::npos) init_network_once();
+    fmt = avformat_alloc_context();
+    if (!fmt) fail(path, "out of memory");
+    fmt->interrupt_callback = {&Impl::interrupt, this};
+    int rc = avformat_open_input(&fmt, url.c_str(), nullptr, nullptr);  // frees fmt on failure
     if (rc < 0) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
     rc = avformat_find_stream_info(fmt, nullptr);
     if (rc < 0) fail(path, "cannot read stream info (" + av_error_text(rc) + ")");
@@ -72,6 +114,10 @@ struct VideoReader::Impl {
     stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (stream < 0 || !codec) fail(path, "not a video file (no decodable video stream)");
     AVStream* st = fmt->streams[stream];
+    // Other streams (audio, the other variants of an HLS master playlist) are
+    // not read at all.
+    for (unsigned i = 0; i < fmt->nb_streams; ++i)
+      if (static_cast<int>(i) != stream) fmt->streams[i]->discard = AVDISCARD_ALL;
     dec = avcodec_alloc_context3(codec);
     avcodec_parameters_to_context(dec, st->codecpar);
     dec->thread_count = std::max(1, opt.decode_threads);
@@ -81,8 +127,29 @@ struct VideoReader::Impl {
     if (rc < 0) fail(path, "cannot open decoder " + std::string(codec->name) + " (" + av_error_text(rc) + ")");
     if (dec->width <= 0 || dec->height <= 0) fail(path, "video stream has no frame size");
     time_base = st->time_base;
-    info.width = dec->width;
-    info.height = dec->height;
+    info.rotation = opt.apply_rotation ? display_rotation(st) : 0;
+    const bool turned = info.rotation % 180 != 0;
+    info.width = turned ? dec->height : dec->width;
+    info.height = turned ? dec->width : dec->height;
+    info.max_width = info.width;
+    info.max_height = info.height;
+    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+      const AVCodecParameters* par = fmt->streams[i]->codecpar;
+      if (par->codec_type != AVMEDIA_TYPE_VIDEO || par->width <= 0 || par->height <= 0) continue;
+      const int w = turned ? par->height : par->width, h = turned ? par->width : par->height;
+      if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
+        info.max_width = w;
+        info.max_height = h;
+      }
+    }
+    for (const auto& variant : hls_variant_sizes(path)) {
+      const int w = turned ? variant.height : variant.width, h = turned ? variant.width : variant.height;
+      if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
+        info.max_width = w;
+        info.max_height = h;
+      }
+    }
+    info.live = is_live_input(url, fmt);
     info.codec = codec->name;
     AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
     info.fps = r.num && r.den ? av_q2d(r) : 0;
@@ -104,7 +171,7 @@ struct VideoReader::Impl {
       if (rc != AVERROR(EAGAIN)) fail(path, "corrupt video data (" + av_error_text(rc) + ")");
       if (flushing) return false;
       rc = av_read_frame(fmt, pkt);
-      if (rc == AVERROR_EOF) {
+      if (rc == AVERROR_EOF || (rc < 0 && stopped())) {
         flushing = true;
         avcodec_send_packet(dec, nullptr);
         continue;
@@ -121,6 +188,8 @@ struct VideoReader::Impl {
 
   // A container that declared more frames or time than it delivered was cut short.
   void check_complete() const {
+    if (next_index == 0 && !stopped()) fail(path, "no decodable video frames");
+    if (info.live || stopped()) return;
     if (info.frame_count > 0 && next_index < info.frame_count)
       fail(path, "truncated video: decoded " + std::to_string(next_index) + " of " +
                      std::to_string(info.frame_count) + " frames");
@@ -131,7 +200,6 @@ struct VideoReader::Impl {
         fail(path, "truncated video: frames cover " + std::to_string(covered - start) + " s of a declared " +
                        std::to_string(info.duration) + " s");
     }
-    if (next_index == 0) fail(path, "no decodable video frames");
   }
 
   void convert(DecodedFrame& out) {
@@ -139,20 +207,31 @@ struct VideoReader::Impl {
     sws = sws_getCachedContext(sws, w, h, static_cast<AVPixelFormat>(frame->format), w, h, AV_PIX_FMT_RGB24,
                                SWS_BILINEAR, nullptr, nullptr, nullptr);
     if (!sws) fail(path, "unsupported pixel format");
-    out.rgb.create(h, w, CV_8UC3);
-    uint8_t* dst[4] = {out.rgb.data, nullptr, nullptr, nullptr};
-    int dst_stride[4] = {static_cast<int>(out.rgb.step[0]), 0, 0, 0};
+    cv::Mat& coded = info.rotation ? unrotated : out.rgb;
+    coded.create(h, w, CV_8UC3);
+    uint8_t* dst[4] = {coded.data, nullptr, nullptr, nullptr};
+    int dst_stride[4] = {static_cast<int>(coded.step[0]), 0, 0, 0};
     sws_scale(sws, frame->data, frame->linesize, 0, h, dst, dst_stride);
+    if (info.rotation == 90) cv::rotate(coded, out.rgb, cv::ROTATE_90_CLOCKWISE);
+    if (info.rotation == 180) cv::rotate(coded, out.rgb, cv::ROTATE_180);
+    if (info.rotation == 270) cv::rotate(coded, out.rgb, cv::ROTATE_90_COUNTERCLOCKWISE);
   }
+  cv::Mat unrotated;  // conversion buffer of rotated streams
 
   void measure(DecodedFrame& out) {
     auto t0 = std::chrono::steady_clock::now();
     FrameFeatures& f = out.features;
     f = FrameFeatures{};
-    f.qp = frame_qp(frame);
+    f.qp_raw = frame_qp(frame);
     f.bytes = frame->pkt_size > 0 ? frame->pkt_size : 0;
     f.bpp = 8.0 * static_cast<double>(f.bytes) / (static_cast<double>(frame->width) * frame->height);
     f.type = av_get_picture_type_char(frame->pict_type);
+    if (f.qp_raw) f.qp = qp_levels.normalize(f.type, *f.qp_raw);
+    f.width = frame->width;
+    f.height = frame->height;
+    const int display_height = info.rotation % 180 ? frame->width : frame->height;
+    const int output_height = opt.output_height > 0 ? opt.output_height : info.max_height;
+    f.scale = static_cast<double>(display_height) / output_height;
     const auto fmt = static_cast<AVPixelFormat>(frame->format);
     if (has_8bit_luma_plane(fmt)) {
       measure_pixel_features(frame->data[0], frame->width, frame->height, frame->linesize[0], f,
@@ -180,7 +259,7 @@ const VideoInfo& VideoReader::info() const { return impl_->info; }
 bool VideoReader::read(DecodedFrame& out) {
   Impl& d = *impl_;
   if (d.finished) return false;
-  if (!d.decode_next()) {
+  if (d.stopped() || !d.decode_next()) {
     d.finished = true;
     d.check_complete();
     return false;

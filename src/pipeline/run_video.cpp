@@ -10,7 +10,7 @@
 #include "frame_pipeline.h"
 #include "frame_record_writer.h"
 #include "gearnn/common/errors.h"
-#include "gearnn/common/hashing.h"
+#include "gearnn/io/playlist.h"
 #include "gearnn/io/shipped_data.h"
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/segmenter.h"
@@ -57,10 +57,11 @@ VideoReader open_input(const RunOptions& o) {
   return VideoReader(o.input, ro);
 }
 
-// Hashes the input beside the work; the file is read once more, from the OS cache.
+// Hashes the input beside the work (a playlist with the segments it names); the
+// files are read once more, from the OS cache.
 std::future<std::string> hash_input_in_background(const std::string& input) {
   if (!fs::is_regular_file(input)) return {};
-  return std::async(std::launch::async, sha256_file, input);
+  return std::async(std::launch::async, [input] { return input_hash(input); });
 }
 
 // The outputs, in the order each frame reaches them: its files first, then the

@@ -5,6 +5,7 @@
 
 extern "C" {
 #include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/video_enc_params.h>
 }
 
@@ -17,6 +18,12 @@ double h264_qp_from_mpeg_step(double step) {
 }
 
 double h264_qp_from_vp9_qindex(double qindex) { return std::clamp(qindex * 51.0 / 255.0, 0.0, 51.0); }
+
+double h264_qp_to_8bit(double qp, int bit_depth) {
+  // H.264 extends the QP range by 6 per extra bit (QpBdOffset) while the step
+  // size at a given QP - 6 * (depth - 8) matches the 8-bit one.
+  return std::clamp(qp - 6.0 * (bit_depth - 8), 0.0, 51.0);
+}
 
 // Area-weighted mean block quantiser, mapped to the H.264 scale.
 std::optional<double> frame_qp(const AVFrame* frame) {
@@ -35,7 +42,10 @@ std::optional<double> frame_qp(const AVFrame* frame) {
     if (area > 0) q = sum / area;
   }
   switch (par->type) {
-    case AV_VIDEO_ENC_PARAMS_H264: return q;
+    case AV_VIDEO_ENC_PARAMS_H264: {
+      const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame->format));
+      return h264_qp_to_8bit(q, d ? d->comp[0].depth : 8);
+    }
     case AV_VIDEO_ENC_PARAMS_MPEG2: return h264_qp_from_mpeg_step(q);
     case AV_VIDEO_ENC_PARAMS_VP9: return h264_qp_from_vp9_qindex(q);
     default: return std::nullopt;

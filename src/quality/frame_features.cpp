@@ -7,12 +7,18 @@
 namespace gearnn {
 
 const std::vector<std::string>& numeric_feature_names() {
-  static const std::vector<std::string> names = {"qp", "bytes", "bpp", "luma", "contrast", "noise", "blur", "highlight", "clipped"};
+  static const std::vector<std::string> names = {"qp",    "qp_raw",    "bytes",   "bpp",   "luma",  "contrast",
+                                                    "noise", "blur",      "highlight", "clipped", "width", "height",
+                                                    "scale"};
   return names;
 }
 
 std::optional<double> FrameFeatures::get(const std::string& name) const {
   if (name == "qp") return qp;
+  if (name == "qp_raw") return qp_raw;
+  if (name == "width") return static_cast<double>(width);
+  if (name == "height") return static_cast<double>(height);
+  if (name == "scale") return scale;
   if (name == "bytes") return static_cast<double>(bytes);
   if (name == "bpp") return bpp;
   if (name == "luma") return luma;
@@ -96,6 +102,10 @@ json to_json(const FrameFeatures& f) {
   j["blur"] = f.blur;
   j["highlight"] = f.highlight;
   j["clipped"] = f.clipped;
+  j["width"] = f.width;
+  j["height"] = f.height;
+  j["scale"] = f.scale;
+  j["qp_raw"] = f.qp_raw ? json(*f.qp_raw) : json(nullptr);
   return j;
 }
 

@@ -78,3 +78,25 @@ TEST_CASE("probe: per-frame features and the gear a set would pick, with hold", 
   o.input = dir + "/missing.mp4";
   CHECK(error_of([&] { run_probe(o); }).find(o.input) != std::string::npos);
 }
+
+TEST_CASE("probe: a constant-QP IPB encode settles on one QP gear", "[features][probe][qp]") {
+  // x264's defaults put I frames ~3 below and B frames ~2 above the QP set;
+  // the shipped gears are 3 QP wide, so raw per-frame QP would switch often.
+  const std::string dir = scratch_dir("probe-ipb");
+  const std::string clip = dir + "/ipb.mp4";
+  must("ffmpeg -nostdin -v error -i " + synth_clip(90, 320, 192, 5) +
+       "/video.mkv -c:v libx264 -preset veryfast -qp 33 -bf 3 -g 30 " + clip);
+  ProbeOptions o;
+  o.input = clip;
+  o.gears_dir = source_dir() + "/data/models/street/gears/qp";
+  const json s = run_probe(o);
+  REQUIRE(s["frames"] == 90);
+  int most = 0;
+  for (const auto& [gear, frames] : s["gear_usage"].items()) most = std::max(most, frames.get<int>());
+  INFO(s["gear_usage"].dump() << ", " << s["switches"] << " switches");
+  CHECK(most >= 86);  // all but the I frame and the 3 B frames shown before the first P frame
+  CHECK(s["switches"].get<int>() <= 2);
+  CHECK(s["gear_usage"].value("qp34", 0) == most);
+  // The raw values still straddle the boundaries.
+  CHECK(s["features"]["qp_raw"]["max"].get<double>() - s["features"]["qp_raw"]["min"].get<double>() >= 4);
+}

@@ -1,7 +1,10 @@
 #pragma once
-// Decodes any input libavformat opens (files, image sequences) in software and
-// hands out RGB frames with their quality features.
+// Decodes any input libavformat opens (files, image sequences, HLS playlists,
+// standard input as "-", network streams) in software and hands out RGB
+// frames in display orientation with their quality features. Frames keep the
+// size they were coded at: an adaptive-bitrate stream changes size mid-way.
 #include <opencv2/core.hpp>
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -12,13 +15,18 @@ namespace gearnn {
 struct DecodedFrame {
   int64_t index = 0;      // 0 for the first decoded frame
   double pts_time = 0;    // seconds
-  cv::Mat rgb;            // CV_8UC3, RGB channel order, frame size (empty when not converted)
+  cv::Mat rgb;            // CV_8UC3, RGB channel order, coded size turned to display orientation
+                          // (empty when not converted)
   FrameFeatures features;
   double estimate_ms = 0; // time spent measuring the features
 };
 
 struct VideoInfo {
-  int width = 0, height = 0;
+  int width = 0, height = 0;  // of the chosen stream's header, in display orientation
+  int max_width = 0, max_height = 0;  // largest size the input declares (any video stream or
+                                      // playlist variant; else the header's), display orientation
+  int rotation = 0;           // clockwise degrees (0, 90, 180, 270) frames are turned by to be displayed
+  bool live = false;          // a pipe or network stream: no declared length to check against
   double fps = 0;             // nominal frame rate (0 if unknown)
   int64_t frame_count = -1;   // declared by the container, -1 if unknown
   double duration = -1;       // seconds, -1 if unknown
@@ -29,6 +37,11 @@ struct ReaderOptions {
   int decode_threads = 1;
   bool convert_rgb = true;     // false: decode only (for benchmarks)
   bool measure = true;         // compute FrameFeatures
+  bool apply_rotation = true;  // turn frames to display orientation (display matrix / rotate tag)
+  int output_height = 0;       // height the run writes at, for the `scale` feature; 0 = info().max_height
+  // When set and true, a blocked read returns and read() reports the end of the
+  // input (not an error): how a signal ends a live run cleanly.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class VideoReader {

@@ -11,7 +11,9 @@
 namespace gearnn {
 
 struct FrameFeatures {
-  std::optional<double> qp;  // mean block QP on the H.264 0..51 scale; none if the codec exports none
+  std::optional<double> qp;      // P-frame-equivalent QP on the 8-bit H.264 0..51 scale (comparable across
+                                 // I, P and B frames: see qp_normalizer.h); none if the codec exports none
+  std::optional<double> qp_raw;  // the frame's own mean block QP, same scale, before that correction
   int64_t bytes = 0;         // size of the frame's packet
   double bpp = 0;            // bits per pixel = 8 * bytes / (width * height)
   char type = '?';           // picture type: I, P, B, ...
@@ -21,8 +23,10 @@ struct FrameFeatures {
   double blur = 0;           // variance of the Laplacian of Y (low = blurry)
   double highlight = 0;      // 99.5th percentile of Y: the brightest objects, which vary less between scenes than the mean
   double clipped = 0;        // fraction of Y at or above 250 (over-exposed)
+  int width = 0, height = 0; // coded size of this frame (renditions of a stream differ)
+  double scale = 1;          // coded height / output height, both in display orientation (1 = full size)
 
-  // Numeric value of a feature by name; nullopt when unknown or missing (qp).
+  // Numeric value of a feature by name; nullopt when unknown or missing (qp, qp_raw).
   std::optional<double> get(const std::string& name) const;
 };
 
