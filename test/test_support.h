@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "gearnn/common/errors.h"
+
 namespace gearnn::test {
 
 namespace fs = std::filesystem;
@@ -125,6 +127,16 @@ inline std::string abr_stream() {
     std::ofstream(dir + "/abr.m3u8") << playlist;
     must("cp -r " + clip + "/labels " + dir + "/labels");
   });
+}
+
+// The message of the gearnn::Error that fn throws; empty if it throws none.
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 inline std::string read_file(const std::string& path) {

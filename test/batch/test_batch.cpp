@@ -11,6 +11,7 @@
 #include "test_support.h"
 
 using namespace gearnn;
+using gearnn::test::error_of;
 using gearnn::test::scratch_dir;
 namespace fs = std::filesystem;
 
@@ -21,14 +22,6 @@ std::string write_file(const std::string& path, const std::string& text) {
   return path;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // A run directory as `gearnn run` writes it, with a given confusion matrix.
 void fake_run(const std::string& dir, const ConfusionMatrix& cm, const std::vector<std::string>& classes,

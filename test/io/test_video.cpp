@@ -42,14 +42,6 @@ std::vector<DecodedFrame> decode_all(const std::string& path) {
   return frames;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 

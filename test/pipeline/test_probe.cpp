@@ -10,19 +10,6 @@
 using namespace gearnn;
 using namespace gearnn::test;
 
-namespace {
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
-
 TEST_CASE("probe: per-frame features and the gear a set would pick, with hold", "[features][probe]") {
   const std::string dir = scratch_dir("probe");
   // 10 dark frames, then 10 bright ones, through libx264 (limited-range Y).
