@@ -19,6 +19,9 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   cmd->add_option("--out", o.out_dir, "Output directory")->required();
   add_masks_option(cmd, o.masks);
   cmd->add_option("--overlay", o.overlay_path, "Also write a colour overlay video (e.g. overlay.mp4)");
+  cmd->add_option("--size", o.size,
+                  "Output size WxH of masks, overlay and label comparison (empty: the labels' size, else the "
+                  "input's largest)");
   add_threads_option(cmd, o.threads);
   add_decode_threads_option(cmd, o.decode_threads);
   add_hold_option(cmd, o.hold);

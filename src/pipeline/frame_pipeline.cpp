@@ -43,9 +43,9 @@ class Failure {
 
 class FramePipeline {
  public:
-  FramePipeline(const RunOptions& o, VideoReader& reader, Segmenter& model, const GearSet* gears, GearBank* bank,
+  FramePipeline(const RunOptions& o, cv::Size output_size, VideoReader& reader, Segmenter& model, const GearSet* gears, GearBank* bank,
                 const std::vector<std::unique_ptr<FrameSink>>& sinks)
-      : o_(o), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(o.queue_size),
+      : o_(o), output_size_(output_size), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(o.queue_size),
         segmented_(o.queue_size), selector_(gears ? *gears : no_gears_, o.hold) {}
 
   PipelineOutcome run() {
@@ -112,13 +112,14 @@ class FramePipeline {
     try {
       while (auto w = segmented_.pop()) {
         // Resizing logits and argmax happen here, beside the inference thread.
-        const cv::Mat ids = logits_to_ids(w->logits, w->frame.rgb.size());
+        const cv::Mat ids = logits_to_ids(w->logits, output_size_);
         // The label is read before any output, so a bad label leaves no trace of its frame.
         std::optional<ConfusionMatrix> confusion;
         if (!o_.gt_dir.empty()) confusion = score_against_label(o_.gt_dir, w->frame.index, ids, model_.card());
         const std::string* gear = w->gear >= 0 ? &gears_->gears[w->gear].name : nullptr;
         const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr};
         for (const auto& sink : sinks_) sink->write(result);
+        ++tally_.renditions[{w->frame.features.width, w->frame.features.height}];
         progress.update(++tally_.frames);
       }
     } catch (...) {
@@ -129,6 +130,7 @@ class FramePipeline {
   }
 
   const RunOptions& o_;
+  const cv::Size output_size_;
   VideoReader& reader_;
   Segmenter& model_;
   const GearSet* gears_;
@@ -143,10 +145,10 @@ class FramePipeline {
 
 }  // namespace
 
-PipelineOutcome run_frame_pipeline(const RunOptions& options, VideoReader& reader, Segmenter& model,
-                                   const GearSet* gears, GearBank* bank,
+PipelineOutcome run_frame_pipeline(const RunOptions& options, cv::Size output_size, VideoReader& reader,
+                                   Segmenter& model, const GearSet* gears, GearBank* bank,
                                    const std::vector<std::unique_ptr<FrameSink>>& sinks) {
-  return FramePipeline(options, reader, model, gears, bank, sinks).run();
+  return FramePipeline(options, output_size, reader, model, gears, bank, sinks).run();
 }
 
 }  // namespace gearnn

@@ -20,6 +20,7 @@ struct RunTally {
   double infer_ms = 0, estimate_ms = 0;  // totals over the frames inferred
   std::map<int, int64_t> gear_usage;     // frames inferred per gear index, -1 = base weights
   int64_t gear_switches = 0;
+  std::map<std::pair<int, int>, int64_t> renditions;  // frames written per coded (width, height)
 };
 
 struct PipelineOutcome {
@@ -31,8 +32,9 @@ struct PipelineOutcome {
 // hands it to each sink in order. `gears`/`bank` are null without --gears. Returns
 // once all threads have stopped; the first error stops them all, and frames
 // already handed to the sinks stay there. The sinks are not finished here.
-PipelineOutcome run_frame_pipeline(const RunOptions& options, VideoReader& reader, Segmenter& model,
-                                   const GearSet* gears, GearBank* bank,
+// Masks are made at `output_size` whatever each frame's own size.
+PipelineOutcome run_frame_pipeline(const RunOptions& options, cv::Size output_size, VideoReader& reader,
+                                   Segmenter& model, const GearSet* gears, GearBank* bank,
                                    const std::vector<std::unique_ptr<FrameSink>>& sinks);
 
 }  // namespace gearnn

@@ -1,5 +1,9 @@
 #pragma once
 // OUT/masks/%06d.png: each frame's class ids, grey or with the model's palette.
+// A run writes into OUT/masks.partial/ and, when it ends (completely or not),
+// replaces the masks of any earlier run in OUT/masks/ with its own, so the
+// masks always match this run's frames.jsonl. Files in OUT/masks/ that a run
+// did not write (other names) are left alone.
 #include <string>
 
 #include "frame_sink.h"
@@ -12,10 +16,10 @@ class MaskWriter : public FrameSink {
   // `palette` null writes grey ids; else palette PNGs (still ids to any reader of indices).
   MaskWriter(const std::string& out_dir, const Palette* palette);
   void write(const FrameResult& result) override;
-  void finish(bool) override {}  // every mask is complete (renamed into place) once written
+  void finish(bool complete) override;
 
  private:
-  std::string dir_;
+  std::string dir_, partial_;
   const Palette* palette_;
 };
 

@@ -1,5 +1,7 @@
 #include "overlay_writer.h"
 
+#include <opencv2/imgproc.hpp>
+
 namespace gearnn {
 namespace {
 
@@ -19,16 +21,21 @@ cv::Mat colour_overlay(const cv::Mat& rgb, const cv::Mat& ids, const Palette& pa
 
 }  // namespace
 
-OverlayWriter::OverlayWriter(const std::string& path, const VideoInfo& input, const Palette& palette)
+OverlayWriter::OverlayWriter(const std::string& path, const VideoInfo& input, cv::Size size, const Palette& palette)
     : palette_(palette) {
   EncoderSettings s;
   s.fps = input.fps > 0 ? input.fps : 10;
   s.options = {{"crf", "23"}, {"preset", "veryfast"}};
-  video_ = std::make_unique<VideoWriter>(path, input.width, input.height, s);
+  video_ = std::make_unique<VideoWriter>(path, size.width, size.height, s);
 }
 
 void OverlayWriter::write(const FrameResult& result) {
-  video_->write(colour_overlay(result.frame.rgb, result.ids, palette_));
+  const cv::Mat* rgb = &result.frame.rgb;
+  if (rgb->size() != result.ids.size()) {
+    cv::resize(*rgb, scaled_, result.ids.size(), 0, 0, cv::INTER_LINEAR);
+    rgb = &scaled_;
+  }
+  video_->write(colour_overlay(*rgb, result.ids, palette_));
 }
 
 void OverlayWriter::finish(bool complete) {

@@ -72,6 +72,11 @@ json build_run_report(const RunFacts& f) {
   report["version"] = GEARNN_VERSION;
   report["complete"] = !f.error;
   report["input"] = input_json(f);
+  report["output"] = {{"width", f.output_size.width}, {"height", f.output_size.height}};
+  json renditions = json::array();
+  for (const auto& [size, frames] : f.tally.renditions)
+    renditions.push_back({{"width", size.first}, {"height", size.second}, {"frames", frames}});
+  report["renditions"] = renditions;
   report["model"] = model_json(f);
   report["gears"] = gears_json(f);
   report["gt"] = o.gt_dir.empty() ? json(nullptr) : json({{"dir", o.gt_dir}});

@@ -17,6 +17,7 @@ namespace gearnn {
 struct RunFacts {
   const RunOptions& options;
   const VideoInfo& input;
+  cv::Size output_size;  // of masks, overlay and label comparison
   std::optional<std::string> input_sha256;  // only for a regular input file
   const Segmenter& model;
   const GearBank* gears;     // null without --gears

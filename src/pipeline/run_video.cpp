@@ -1,6 +1,7 @@
 #include "gearnn/pipeline/run_video.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "frame_pipeline.h"
 #include "frame_record_writer.h"
 #include "gearnn/common/errors.h"
+#include "gearnn/io/label_io.h"
 #include "gearnn/io/playlist.h"
 #include "gearnn/io/shipped_data.h"
 #include "gearnn/model/gear_bank.h"
@@ -32,6 +34,26 @@ void check_options(const RunOptions& o) {
   if (o.out_dir.empty()) fail("--out", "an output directory is required");
 }
 
+// "WxH" with both in 16..16384 and even (4:2:0 overlay video).
+cv::Size parse_size(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 16 ||
+      h < 16 || w > 16384 || h > 16384 || w % 2 || h % 2)
+    fail("--size " + text, "expected WxH, even, from 16x16 to 16384x16384 (e.g. 1280x720)");
+  return {w, h};
+}
+
+// The size every output of the run has: --size, else the labels', else 0x0
+// (known once the input is open: its largest declared size).
+cv::Size requested_output_size(const RunOptions& o) {
+  if (!o.size.empty()) return parse_size(o.size);
+  if (o.gt_dir.empty()) return {};
+  const std::string first = frame_png_path(o.gt_dir, 0);
+  if (!fs::exists(first)) return {};  // labels start later: the input decides
+  return read_label_png(first).size();
+}
+
 int use_torch_threads(const RunOptions& o) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int n = o.threads > 0 ? o.threads : cores;
@@ -51,9 +73,10 @@ struct LoadedModel {
   std::unique_ptr<GearBank> bank;
 };
 
-VideoReader open_input(const RunOptions& o) {
+VideoReader open_input(const RunOptions& o, cv::Size output_size) {
   ReaderOptions ro;
   ro.decode_threads = o.decode_threads;
+  ro.output_height = output_size.height;  // for the `scale` feature; 0 = the input's largest
   return VideoReader(o.input, ro);
 }
 
@@ -71,13 +94,13 @@ struct Sinks {
   const MetricsAccumulator* metrics = nullptr;  // null without --gt
 };
 
-Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input) {
+Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input, cv::Size output_size) {
   fs::create_directories(o.out_dir);
   Sinks sinks;
   if (o.masks != "none")
     sinks.in_order.push_back(std::make_unique<MaskWriter>(o.out_dir, o.masks == "color" ? &card.palette : nullptr));
   if (!o.overlay_path.empty())
-    sinks.in_order.push_back(std::make_unique<OverlayWriter>(o.overlay_path, input, card.palette));
+    sinks.in_order.push_back(std::make_unique<OverlayWriter>(o.overlay_path, input, output_size, card.palette));
   if (!o.gt_dir.empty()) {
     auto metrics = std::make_unique<MetricsAccumulator>(card);
     sinks.metrics = metrics.get();
@@ -98,17 +121,20 @@ json run_video(const RunOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const int torch_threads = use_torch_threads(o);
   LoadedModel model(o);
-  VideoReader reader = open_input(o);
+  cv::Size output_size = requested_output_size(o);
+  VideoReader reader = open_input(o, output_size);
+  if (output_size.empty()) output_size = {reader.info().max_width, reader.info().max_height};
   std::future<std::string> input_hash = hash_input_in_background(o.input);
-  const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info());
+  const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info(), output_size);
 
-  const PipelineOutcome run =
-      run_frame_pipeline(o, reader, model.segmenter, model.gear_set.get(), model.bank.get(), sinks.in_order);
+  const PipelineOutcome run = run_frame_pipeline(o, output_size, reader, model.segmenter, model.gear_set.get(),
+                                                 model.bank.get(), sinks.in_order);
   const double seconds = seconds_since(started);
   for (const auto& sink : sinks.in_order) sink->finish(!run.error);
 
   const RunFacts facts{o,
                        reader.info(),
+                       output_size,
                        input_hash.valid() ? std::optional(input_hash.get()) : std::nullopt,
                        model.segmenter,
                        model.bank.get(),

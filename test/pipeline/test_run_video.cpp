@@ -1,6 +1,7 @@
 // run_video in-process: what each output holds after a complete run and after
 // an error part-way (one writer per output, fed in the same order).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -100,4 +101,23 @@ TEST_CASE("run: a missing label part-way keeps the frames before it and drops th
   CHECK_FALSE(fs::exists(dir + "/out/frames.jsonl.tmp"));
   CHECK_FALSE(fs::exists(dir + "/out/overlay.mp4"));
   CHECK_FALSE(fs::exists(dir + "/out/overlay.mp4.tmp"));
+}
+
+TEST_CASE("run: a rerun into a used --out replaces the earlier masks, and only those", "[run][torch]") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string dir = scratch_dir("run-rerun");
+  RunOptions o = quiet_run(clip, dir);
+  o.max_frames = 10;
+  run_video(o);
+  std::ofstream(dir + "/masks/notes.txt") << "mine";
+  o.max_frames = 3;
+  o.size = "160x96";
+  run_video(o);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir + "/masks")) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"000000.png", "000001.png", "000002.png", "notes.txt"});
+  CHECK(read_label_png(dir + "/masks/000002.png").size() == cv::Size(160, 96));
+  CHECK(read_lines(dir + "/frames.jsonl").size() == 3);
+  CHECK_FALSE(fs::exists(dir + "/masks.partial"));
 }

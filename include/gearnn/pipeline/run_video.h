@@ -16,6 +16,11 @@ struct RunOptions {
   std::string out_dir;
   std::string masks = "ids";  // none | ids | color
   std::string overlay_path;   // optional .mp4/.mkv colour overlay video
+  // Output size of masks, overlay and label comparison, "WxH". Empty: the
+  // labels' size with --gt, else the largest size the input declares. Frames
+  // of other sizes (ABR renditions) are segmented at their own size and their
+  // logits resized to this size before the argmax.
+  std::string size;
   int threads = 0;            // LibTorch intra-op threads; 0 = all cores minus the decoder's
   int decode_threads = 1;
   int hold = 1;               // hysteresis: frames a new gear must match before switching
