@@ -1,3 +1,5 @@
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,6 +21,7 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   cmd->add_option("--out", o.out_dir, "Output directory")->required();
   add_masks_option(cmd, o.masks);
   cmd->add_option("--overlay", o.overlay_path, "Also write a colour overlay video (e.g. overlay.mp4)");
+  cmd->add_option("--max-seconds", o.max_seconds, "Stop reading this long after opening the input (-1 = never)");
   cmd->add_option("--size", o.size,
                   "Output size WxH of masks, overlay and label comparison (empty: the labels' size, else the "
                   "input's largest)");
@@ -34,8 +37,16 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
 
 namespace {
 
+// SIGINT/SIGTERM end a run cleanly: the reader stops, the frames read so far
+// are finished and written, and the report is complete.
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
 void run_command(RunArgs& a) {
   RunOptions& o = a.options;
+  o.stop = &stop_requested;
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
   if (!a.tag.empty()) {
     try {
       o.tag = json::parse(a.tag);

@@ -90,7 +90,12 @@ struct VideoReader::Impl {
     const auto* d = static_cast<const Impl*>(self);
     return d->stopped() ? 1 : 0;
   }
-  bool stopped() const { return opt.stop && opt.stop->load(); }
+  std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
+  bool stopped() const {
+    if (opt.stop && opt.stop->load()) return true;
+    return opt.max_seconds > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - opened).count() > opt.max_seconds;
+  }
 
   ~Impl() {
     sws_freeContext(sws);

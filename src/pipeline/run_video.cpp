@@ -27,7 +27,9 @@ namespace gearnn {
 namespace {
 
 void check_options(const RunOptions& o) {
-  if (!fs::exists(o.input) && o.input.find('%') == std::string::npos) fail(o.input, "input file not found");
+  const bool stream = o.input == "-" || o.input.find("://") != std::string::npos;  // stdin, network
+  if (!stream && !fs::exists(o.input) && o.input.find('%') == std::string::npos)
+    fail(o.input, "input file not found");
   if (o.masks != "none" && o.masks != "ids" && o.masks != "color")
     fail(o.masks, "--masks must be none, ids or color");
   if (!o.gt_dir.empty() && !fs::is_directory(o.gt_dir)) fail(o.gt_dir, "ground-truth directory not found");
@@ -77,6 +79,8 @@ VideoReader open_input(const RunOptions& o, cv::Size output_size) {
   ReaderOptions ro;
   ro.decode_threads = o.decode_threads;
   ro.output_height = output_size.height;  // for the `scale` feature; 0 = the input's largest
+  ro.stop = o.stop;
+  ro.max_seconds = o.max_seconds;
   return VideoReader(o.input, ro);
 }
 

@@ -42,6 +42,7 @@ struct ReaderOptions {
   // When set and true, a blocked read returns and read() reports the end of the
   // input (not an error): how a signal ends a live run cleanly.
   const std::atomic<bool>* stop = nullptr;
+  double max_seconds = -1;  // > 0: reading ends, as at the end of the input, this long after opening
 };
 
 class VideoReader {

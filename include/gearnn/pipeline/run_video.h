@@ -2,6 +2,7 @@
 // `gearnn run`: decode -> estimate quality -> pick and overlay a gear ->
 // segment -> write masks, per-frame records and a report. Three threads joined
 // by bounded queues: decode, inference, writing.
+#include <atomic>
 #include <string>
 
 #include "gearnn/common/json_io.h"
@@ -25,6 +26,10 @@ struct RunOptions {
   int decode_threads = 1;
   int hold = 1;               // hysteresis: frames a new gear must match before switching
   int64_t max_frames = -1;    // stop after this many frames
+  double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
+  // Set (e.g. by a SIGINT/SIGTERM handler) to end the run as at the end of the
+  // input: the frames read so far are finished and the report is complete.
+  const std::atomic<bool>* stop = nullptr;
   int queue_size = 4;
   bool progress = true;       // drawn only if stderr is a terminal
   json tag;                   // copied into the report as "tag" (batch keys); null = none

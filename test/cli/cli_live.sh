@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Live inputs of gearnn run, on the loopback only: standard input ("-"), a UDP
+# MPEG-TS stream ended by --max-seconds, and one ended by SIGINT. Each ends with
+# a complete report for the frames done, masks matching frames.jsonl.
+# Usage: cli_live.sh GEARNN_BINARY FIXTURES_DIR SOURCE_DIR
+set -euo pipefail
+gearnn=$1
+work=$2/scratch/cli-live-$$
+model=$3/data/models/street
+rm -rf "$work"
+mkdir -p "$work"
+senders=()
+trap 'for p in "${senders[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+field() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+check_complete() {  # DIR MIN_FRAMES
+  [ -f "$1/report.json" ] || fail "$1: no report.json"
+  [ "$(field "$1/report.json" complete)" = "True" ] || fail "$1: report not complete"
+  local frames lines masks
+  frames=$(field "$1/report.json" frames)
+  lines=$(wc -l < "$1/frames.jsonl")
+  masks=$(find "$1/masks" -name '*.png' | wc -l)
+  [ "$frames" -ge "$2" ] || fail "$1: $frames frames, expected at least $2"
+  [ "$lines" -eq "$frames" ] || fail "$1: frames.jsonl has $lines lines for $frames frames"
+  [ "$masks" -eq "$frames" ] || fail "$1: $masks masks for $frames frames"
+  echo "ok: $1 ($frames frames)"
+}
+source_args=(-nostdin -v error -f lavfi -i testsrc2=size=320x192:rate=10)
+encode_args=(-c:v libx264 -preset ultrafast -qp 26 -g 10 -pix_fmt yuv420p -f mpegts)  # a key frame a second
+port=$((20000 + $$ % 20000))
+
+# 1. Standard input: a pipe from another ffmpeg, to its end.
+ffmpeg "${source_args[@]}" -frames:v 20 "${encode_args[@]}" - |
+  "$gearnn" run - --model "$model" --out "$work/stdin" --quiet --threads 1
+check_complete "$work/stdin" 20
+
+# 2. A UDP stream that would run for 60 s, ended by --max-seconds 4.
+# The sender starts first, as a camera would be; the run joins at a key frame.
+ffmpeg -re "${source_args[@]}" -t 60 "${encode_args[@]}" "udp://127.0.0.1:$port?pkt_size=1316" &
+senders+=($!)
+sleep 1
+start=$SECONDS
+"$gearnn" run "udp://127.0.0.1:$port" --model "$model" --out "$work/udp" --quiet --threads 1 \
+  --max-seconds 4 &
+run=$!
+wait $run || fail "udp run exited with $?"
+[ $((SECONDS - start)) -le 15 ] || fail "--max-seconds 4 took $((SECONDS - start)) s"
+check_complete "$work/udp" 5
+
+# 3. The same stream ended by SIGINT after 4 s: exit 0, report complete.
+port=$((port + 1))
+ffmpeg -re "${source_args[@]}" -t 60 "${encode_args[@]}" "udp://127.0.0.1:$port?pkt_size=1316" &
+senders+=($!)
+sleep 1
+"$gearnn" run "udp://127.0.0.1:$port" --model "$model" --out "$work/sigint" --quiet --threads 1 &
+run=$!
+sleep 5
+kill -INT $run
+wait $run || fail "run ended by SIGINT exited with $?"
+check_complete "$work/sigint" 5
+echo "cli_live: all passed"
