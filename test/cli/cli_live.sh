@@ -55,7 +55,11 @@ senders+=($!)
 sleep 1
 "$gearnn" run "udp://127.0.0.1:$port" --model "$model" --out "$work/sigint" --quiet --threads 1 &
 run=$!
-sleep 5
+# SIGINT once some frames are done (model loading and joining take longer on a loaded machine).
+for _ in $(seq 60); do
+  [ "$(find "$work/sigint/masks.partial" -name '*.png' 2>/dev/null | wc -l)" -ge 5 ] && break
+  sleep 0.5
+done
 kill -INT $run
 wait $run || fail "run ended by SIGINT exited with $?"
 check_complete "$work/sigint" 5
