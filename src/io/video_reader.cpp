@@ -54,7 +54,7 @@ int display_rotation(const AVStream* st) {
 }
 
 bool is_live_input(const std::string& url, const AVFormatContext* fmt) {
-  if (url == "pipe:0" || url.rfind("pipe:", 0) == 0) return true;
+  if (url.rfind("pipe:", 0) == 0) return true;
   if (url.find("://") != std::string::npos && url.rfind("file://", 0) != 0) return true;
   return fmt->pb && !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL);
 }
@@ -138,22 +138,18 @@ struct VideoReader::Impl {
     info.height = turned ? dec->width : dec->height;
     info.max_width = info.width;
     info.max_height = info.height;
+    auto consider = [&](int coded_width, int coded_height) {  // keeps the largest, display orientation
+      const int w = turned ? coded_height : coded_width, h = turned ? coded_width : coded_height;
+      if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
+        info.max_width = w;
+        info.max_height = h;
+      }
+    };
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
       const AVCodecParameters* par = fmt->streams[i]->codecpar;
-      if (par->codec_type != AVMEDIA_TYPE_VIDEO || par->width <= 0 || par->height <= 0) continue;
-      const int w = turned ? par->height : par->width, h = turned ? par->width : par->height;
-      if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
-        info.max_width = w;
-        info.max_height = h;
-      }
+      if (par->codec_type == AVMEDIA_TYPE_VIDEO && par->width > 0 && par->height > 0) consider(par->width, par->height);
     }
-    for (const auto& variant : hls_variant_sizes(path)) {
-      const int w = turned ? variant.height : variant.width, h = turned ? variant.width : variant.height;
-      if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
-        info.max_width = w;
-        info.max_height = h;
-      }
-    }
+    for (const auto& variant : hls_variant_sizes(path)) consider(variant.width, variant.height);
     info.live = is_live_input(url, fmt);
     info.codec = codec->name;
     AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
