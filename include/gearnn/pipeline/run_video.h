@@ -22,7 +22,7 @@ struct RunOptions {
   // of other sizes (ABR renditions) are segmented at their own size and their
   // logits resized to this size before the argmax.
   std::string size;
-  int threads = 0;            // LibTorch intra-op threads; 0 = all cores minus the decoder's
+  int threads = 0;            // LibTorch intra-op threads; 0 = all cores
   int decode_threads = 1;
   int hold = 1;               // hysteresis: frames a new gear must match before switching
   int64_t max_frames = -1;    // stop after this many frames
