@@ -24,12 +24,15 @@ CLI::App* bind_distort_options(CLI::App& app, DistortArgs& a) {
   DistortOptions& o = a.options;
   CLI::App* cmd = add_command(app, "distort", "Re-encode through libx264 with chosen distortions");
   cmd->add_option("input", o.input, "Input video")->required();
-  cmd->add_option("--out", o.output, "Output video (.mp4, .mkv)")->required();
+  cmd->add_option("--out", o.output, "Output video (.mp4, .mkv; .ts when the schedule changes the resolution)")
+      ->required();
   cmd->add_option("--qp", o.base.qp, "libx264 quantiser 0..51");
   cmd->add_option("--brightness", o.base.brightness, "Multiply pixel values (e.g. 0.4 dark, 1.6 bright)");
   cmd->add_option("--noise", o.base.noise, "Gaussian noise sigma (0..255 units)");
   cmd->add_option("--blur", o.base.blur, "Gaussian blur sigma (pixels)");
   cmd->add_option("--scale", o.base.scale, "Down-scale by this factor, then back up");
+  cmd->add_option("--resolution", o.base.resolution,
+                  "Encode at this fraction of the source size (an ABR rendition), e.g. 0.5");
   cmd->add_option("--schedule", a.schedule, "JSON file varying settings over frame ranges");
   cmd->add_option("--seed", o.seed, "Noise seed");
   cmd->add_option("--preset", o.preset, "libx264 preset");

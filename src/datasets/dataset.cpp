@@ -1,5 +1,7 @@
 #include "gearnn/datasets/dataset.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 
@@ -41,10 +43,20 @@ void FrameSet::append(const FrameSet& other) {
   labels.insert(labels.end(), other.labels.begin(), other.labels.end());
 }
 
+// A frame may be a smaller rendition of its label (an ABR stream): same shape,
+// up to the even rounding of each side.
+static bool same_aspect(cv::Size frame, cv::Size label) {
+  const double expected_height = static_cast<double>(frame.width) * label.height / label.width;
+  return std::abs(frame.height - expected_height) <= std::max(2.0, 0.02 * frame.height);
+}
+
 FrameSet load_frames(const std::string& video, const std::string& labels_dir, int stride, cv::Size size,
                      int max_frames, std::vector<FrameFeatures>* features) {
+  // Labels are at the output size: `scale` is each frame's coded height against theirs.
+  const cv::Mat first_label = read_label_png(frame_png_path(labels_dir, 0));
   ReaderOptions ropt;
   ropt.measure = features != nullptr;
+  ropt.output_height = first_label.rows;
   VideoReader reader(video, ropt);
   FrameSet out;
   DecodedFrame f;
@@ -52,9 +64,15 @@ FrameSet load_frames(const std::string& video, const std::string& labels_dir, in
     if (f.index % std::max(1, stride) != 0) continue;
     const std::string label_path = frame_png_path(labels_dir, f.index);
     cv::Mat label = read_label_png(label_path);
-    if (label.size() != f.rgb.size()) fail(label_path, "label size differs from the frame size of " + video);
+    if (f.rgb.size() != label.size() && !(f.rgb.cols <= label.cols && same_aspect(f.rgb.size(), label.size())))
+      fail(label_path, "label size " + std::to_string(label.cols) + "x" + std::to_string(label.rows) +
+                           " is neither the frame size nor a larger size of the same shape (frame " +
+                           std::to_string(f.index) + " of " + video + " is " + std::to_string(f.rgb.cols) + "x" +
+                           std::to_string(f.rgb.rows) + ")");
     cv::Mat rgb, lab;
-    cv::resize(f.rgb, rgb, size, 0, 0, cv::INTER_AREA);
+    // As the segmenter does: area averaging to shrink, bilinear to enlarge a small rendition.
+    const bool shrink = f.rgb.cols > size.width || f.rgb.rows > size.height;
+    cv::resize(f.rgb, rgb, size, 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
     cv::resize(label, lab, size, 0, 0, cv::INTER_NEAREST);
     out.rgb.push_back(rgb);
     out.labels.push_back(lab);

@@ -1,6 +1,10 @@
 #include "gearnn/datasets/distort.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
@@ -13,7 +17,8 @@
 namespace gearnn {
 
 json DistortSettings::to_json() const {
-  return {{"qp", qp}, {"brightness", brightness}, {"noise", noise}, {"blur", blur}, {"scale", scale}};
+  return {{"qp", qp},     {"brightness", brightness}, {"noise", noise},
+          {"blur", blur}, {"scale", scale},           {"resolution", resolution}};
 }
 
 void validate_settings(const DistortSettings& s, const std::string& source) {
@@ -22,6 +27,12 @@ void validate_settings(const DistortSettings& s, const std::string& source) {
   if (!(s.noise >= 0 && s.noise <= 255)) fail(source, "noise sigma must be 0..255");
   if (!(s.blur >= 0 && s.blur <= 100)) fail(source, "blur sigma must be 0..100");
   if (!(s.scale > 0 && s.scale <= 1)) fail(source, "scale must be in (0, 1]");
+  if (!(s.resolution > 0 && s.resolution <= 1)) fail(source, "resolution must be in (0, 1]");
+}
+
+std::pair<int, int> rendition_size(int width, int height, double resolution) {
+  auto side = [&](int v) { return std::max(2, static_cast<int>(std::lround(v * resolution / 2.0)) * 2); };
+  return {side(width), side(height)};
 }
 
 static void apply_overrides(DistortSettings& s, const json& o, const std::string& source) {
@@ -38,8 +49,10 @@ static void apply_overrides(DistortSettings& s, const json& o, const std::string
       s.blur = value.get<double>();
     } else if (key == "scale") {
       s.scale = value.get<double>();
+    } else if (key == "resolution") {
+      s.resolution = value.get<double>();
     } else {
-      fail(source, "unknown setting \"" + key + "\" (qp, brightness, noise, blur, scale)");
+      fail(source, "unknown setting \"" + key + "\" (qp, brightness, noise, blur, scale, resolution)");
     }
   }
   validate_settings(s, source);
@@ -78,27 +91,25 @@ DistortSettings settings_at(const DistortSettings& base, const std::vector<Disto
 
 namespace {
 
-// libx264 options giving every frame exactly its scheduled QP: plain constant
-// QP when it never changes, else rate-control zones (which only act under a
-// rate-control mode, and only exactly with adaptive quantisation off).
-std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t frames) {
+// libx264 options giving every frame of [from, to) exactly its scheduled QP:
+// plain constant QP when it never changes, else rate-control zones (which only
+// act under a rate-control mode, and only exactly with adaptive quantisation off).
+std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t from, int64_t to) {
   std::map<std::string, std::string> opts{{"preset", o.preset}};
   const std::string flat = "ipratio=1.0:pbratio=1.0";  // I and B frames at the same QP as P
-  int64_t end = frames;
-  for (const auto& seg : o.schedule) end = std::max(end, seg.to);
-  std::vector<std::pair<int64_t, int>> runs;  // (first frame, qp)
-  for (int64_t i = 0; i < end; ++i) {
+  std::vector<std::pair<int64_t, int>> runs;           // (first frame, qp), frames counted from `from`
+  for (int64_t i = from; i < to; ++i) {
     const int qp = settings_at(o.base, o.schedule, i).qp;
-    if (runs.empty() || runs.back().second != qp) runs.emplace_back(i, qp);
+    if (runs.empty() || runs.back().second != qp) runs.emplace_back(i - from, qp);
   }
   if (runs.size() <= 1) {
-    opts["qp"] = std::to_string(runs.empty() ? o.base.qp : runs[0].second);
+    opts["qp"] = std::to_string(runs.empty() ? settings_at(o.base, o.schedule, from).qp : runs[0].second);
     opts["x264-params"] = flat;
     return opts;
   }
   std::ostringstream zones;
   for (size_t k = 0; k < runs.size(); ++k) {
-    const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : std::max<int64_t>(end, 1) * 4;
+    const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : std::max<int64_t>(to - from, 1) * 4;
     zones << (k ? "/" : "") << runs[k].first << "," << last << ",q=" << runs[k].second;
   }
   // x264 codes the first frame from the rate factor, not its zone: start at the first zone's QP.
@@ -108,6 +119,95 @@ std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t
   opts["x264-params"] = flat + ":aq-mode=0:mbtree=0:bframes=0:zones=" + zones.str();
   return opts;
 }
+
+// Frames [from, to) coded at one size: one encode each.
+struct Piece {
+  int64_t from, to;
+  int width, height;
+};
+
+// The schedule's runs of equal coded size; the last runs on to the input's end.
+std::vector<Piece> plan_pieces(const DistortOptions& o, int width, int height, int64_t end) {
+  std::vector<Piece> pieces;
+  for (int64_t i = 0; i < end; ++i) {
+    const auto [w, h] = rendition_size(width, height, settings_at(o.base, o.schedule, i).resolution);
+    if (pieces.empty() || pieces.back().width != w || pieces.back().height != h) {
+      if (!pieces.empty()) pieces.back().to = i;
+      pieces.push_back({i, std::numeric_limits<int64_t>::max(), w, h});
+    }
+  }
+  return pieces;
+}
+
+bool is_mpegts_name(const std::string& path) {
+  const auto dot = path.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == "ts" || ext == "m2ts" || ext == "mts";
+}
+
+// One encode per piece, in one MPEG-TS stream when the size changes (the
+// renditions of an ABR stream, joined as a player receives them).
+class RenditionWriter {
+ public:
+  RenditionWriter(const DistortOptions& o, int width, int height, double fps, int64_t frames) : o_(o) {
+    end_ = std::max<int64_t>(frames, 1);
+    for (const auto& seg : o.schedule) end_ = std::max(end_, seg.to);
+    pieces_ = plan_pieces(o, width, height, end_);
+    if (pieces_.size() > 1 && !is_mpegts_name(o.output))
+      fail(o.output, "the schedule changes the resolution: write MPEG-TS (.ts), which carries size changes");
+    settings_.codec = "libx264";
+    settings_.pix_fmt = "yuv420p";
+    settings_.fps = fps;
+    settings_.threads = o.threads;
+  }
+
+  cv::Size size_at(int64_t index) const {
+    const Piece& p = piece_at(index);
+    return {p.width, p.height};
+  }
+
+  void write(const cv::Mat& rgb, int64_t index) {
+    const Piece& p = piece_at(index);
+    if (!writer_ || &p != current_) {
+      const auto options = x264_options(o_, index, std::min(p.to, end_));
+      if (!writer_) {
+        settings_.options = options;
+        writer_ = std::make_unique<VideoWriter>(o_.output, p.width, p.height, settings_);
+      } else {
+        writer_->next_rendition(p.width, p.height, options);
+      }
+      current_ = &p;
+      records_.push_back({{"first_frame", index}, {"width", p.width}, {"height", p.height}, {"options", options}});
+    }
+    writer_->write(rgb);
+  }
+
+  void finish() {
+    if (!writer_) fail(o_.input, "no frames decoded");
+    writer_->finish();
+  }
+
+  json encoder_record() const {
+    if (records_.size() == 1) return {{"codec", "libx264"}, {"options", records_[0]["options"]}};
+    return {{"codec", "libx264"}, {"renditions", records_}};
+  }
+
+ private:
+  const Piece& piece_at(int64_t index) const {
+    for (const auto& p : pieces_)
+      if (index >= p.from && index < p.to) return p;
+    return pieces_.back();
+  }
+
+  const DistortOptions& o_;
+  int64_t end_ = 1;
+  std::vector<Piece> pieces_;
+  EncoderSettings settings_;
+  const Piece* current_ = nullptr;
+  std::unique_ptr<VideoWriter> writer_;
+  json records_ = json::array();
+};
 
 void apply_effects(cv::Mat& rgb, const DistortSettings& s, uint64_t seed, int64_t index) {
   if (s.scale < 1) {
@@ -142,30 +242,33 @@ void distort_video(const DistortOptions& o) {
   if (info.width % 2 || info.height % 2) fail(o.input, "frame size must be even for 4:2:0 H.264");
   int64_t frames = info.frame_count > 0 ? info.frame_count : 0;
   if (o.max_frames >= 0) frames = std::min(frames, o.max_frames);
-  EncoderSettings enc;
-  enc.codec = "libx264";
-  enc.pix_fmt = "yuv420p";
-  enc.fps = info.fps > 0 ? info.fps : 10;
-  enc.threads = o.threads;
-  enc.options = x264_options(o, frames);
-  VideoWriter writer(o.output, info.width, info.height, enc);
+  RenditionWriter writer(o, info.width, info.height, info.fps > 0 ? info.fps : 10, frames);
   Progress progress("gearnn distort", info.frame_count, o.progress && Progress::stderr_is_terminal());
   json per_frame = json::array();
   DecodedFrame frame;
-  while ((o.max_frames < 0 || writer.frames_written() < o.max_frames) && reader.read(frame)) {
+  int64_t written = 0;
+  while ((o.max_frames < 0 || written < o.max_frames) && reader.read(frame)) {
+    if (frame.rgb.cols != info.width || frame.rgb.rows != info.height)
+      fail(o.input, "frame " + std::to_string(frame.index) + " changes size; distort needs a source of one size");
     const DistortSettings s = settings_at(o.base, o.schedule, frame.index);
     apply_effects(frame.rgb, s, o.seed, frame.index);
-    writer.write(frame.rgb);
+    const cv::Size coded = writer.size_at(frame.index);
+    if (coded != frame.rgb.size()) cv::resize(frame.rgb, frame.rgb, coded, 0, 0, cv::INTER_AREA);
+    writer.write(frame.rgb, frame.index);
+    ++written;
     json rec = s.to_json();
     rec["frame"] = frame.index;
+    rec["width"] = coded.width;
+    rec["height"] = coded.height;
     per_frame.push_back(rec);
     progress.update(frame.index + 1);
   }
   writer.finish();
   progress.finish();
+  const json encoder = writer.encoder_record();
   write_json_file(o.output + ".schedule.json", {{"input", o.input},
                                                 {"output", o.output},
-                                                {"encoder", {{"codec", "libx264"}, {"options", enc.options}}},
+                                                {"encoder", encoder},
                                                 {"seed", o.seed},
                                                 {"frames", per_frame}});
 }

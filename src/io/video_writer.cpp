@@ -24,8 +24,16 @@ struct VideoWriter::Impl {
   SwsContext* sws = nullptr;
   AVFrame* frame = nullptr;
   AVPacket* pkt = nullptr;
-  int64_t next_pts = 0;
+  EncoderSettings settings;
+  int64_t next_pts = 0, written = 0;
+  // A new encode starts its decode timestamps behind its first frame (B-frame
+  // delay): its packets are shifted so timestamps keep increasing across the join.
+  int64_t last_dts = AV_NOPTS_VALUE, dts_shift = 0;
+  bool dts_shift_pending = false;
   bool finished = false;
+
+  void open_encoder(int w, int h, const std::map<std::string, std::string>& options);
+  void close_encoder();
 
   ~Impl() {
     if (fmt && !(fmt->oformat->flags & AVFMT_NOFILE)) avio_closep(&fmt->pb);
@@ -41,6 +49,13 @@ struct VideoWriter::Impl {
     int rc = avcodec_send_frame(enc, flush ? nullptr : frame);
     if (rc < 0) fail(path, "encoder rejected a frame (" + av_error_text(rc) + ")");
     while ((rc = avcodec_receive_packet(enc, pkt)) == 0) {
+      if (dts_shift_pending) {
+        dts_shift = last_dts != AV_NOPTS_VALUE && pkt->dts <= last_dts ? last_dts + 1 - pkt->dts : 0;
+        dts_shift_pending = false;
+      }
+      pkt->pts += dts_shift;
+      pkt->dts += dts_shift;
+      last_dts = pkt->dts;
       av_packet_rescale_ts(pkt, enc->time_base, st->time_base);
       pkt->stream_index = st->index;
       rc = av_interleaved_write_frame(fmt, pkt);
@@ -54,49 +69,73 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, const E
     : impl_(new Impl) {
   Impl& d = *impl_;
   d.path = path;
-  d.width = width;
-  d.height = height;
+  d.settings = s;
   // The container follows the final name, not the temporary one.
   const AVOutputFormat* ofmt = av_guess_format(nullptr, path.c_str(), nullptr);
   if (!ofmt) fail(path, "unknown output container (use .mkv, .mp4, .avi ...)");
   int rc = avformat_alloc_output_context2(&d.fmt, ofmt, nullptr, temp_name(path).c_str());
   if (rc < 0) fail(path, "cannot create output (" + av_error_text(rc) + ")");
-  const AVCodec* codec = avcodec_find_encoder_by_name(s.codec.c_str());
-  if (!codec) fail(path, "encoder " + s.codec + " is not available");
-  d.enc = avcodec_alloc_context3(codec);
-  d.enc->width = width;
-  d.enc->height = height;
-  d.enc->pix_fmt = av_get_pix_fmt(s.pix_fmt.c_str());
-  if (d.enc->pix_fmt == AV_PIX_FMT_NONE) fail(path, "unknown pixel format " + s.pix_fmt);
-  const AVRational rate = av_d2q(s.fps > 0 ? s.fps : 10, 100000);
-  d.enc->time_base = av_inv_q(rate);
-  d.enc->framerate = rate;
-  d.enc->thread_count = s.threads;
-  if (d.fmt->oformat->flags & AVFMT_GLOBALHEADER) d.enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  AVDictionary* opts = nullptr;
-  for (const auto& [k, v] : s.options) av_dict_set(&opts, k.c_str(), v.c_str(), 0);
-  rc = avcodec_open2(d.enc, codec, &opts);
-  av_dict_free(&opts);
-  if (rc < 0) fail(path, "cannot open encoder " + s.codec + " (" + av_error_text(rc) + ")");
+  d.open_encoder(width, height, s.options);
   d.st = avformat_new_stream(d.fmt, nullptr);
   avcodec_parameters_from_context(d.st->codecpar, d.enc);
   d.st->time_base = d.enc->time_base;
-  d.st->avg_frame_rate = rate;
+  d.st->avg_frame_rate = d.enc->framerate;
   if (!(d.fmt->oformat->flags & AVFMT_NOFILE)) {
     rc = avio_open(&d.fmt->pb, temp_name(path).c_str(), AVIO_FLAG_WRITE);
     if (rc < 0) fail(path, "cannot write file (" + av_error_text(rc) + ")");
   }
   rc = avformat_write_header(d.fmt, nullptr);
   if (rc < 0) fail(path, "cannot write header (" + av_error_text(rc) + ")");
-  d.frame = av_frame_alloc();
-  d.frame->format = d.enc->pix_fmt;
-  d.frame->width = width;
-  d.frame->height = height;
-  if (av_frame_get_buffer(d.frame, 0) < 0) fail(path, "out of memory");
   d.pkt = av_packet_alloc();
-  d.sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, d.enc->pix_fmt, SWS_BILINEAR,
-                         nullptr, nullptr, nullptr);
-  if (!d.sws) fail(path, "cannot convert RGB to " + s.pix_fmt);
+}
+
+void VideoWriter::Impl::open_encoder(int w, int h, const std::map<std::string, std::string>& options) {
+  const AVCodec* codec = avcodec_find_encoder_by_name(settings.codec.c_str());
+  if (!codec) fail(path, "encoder " + settings.codec + " is not available");
+  width = w;
+  height = h;
+  enc = avcodec_alloc_context3(codec);
+  enc->width = width;
+  enc->height = height;
+  enc->pix_fmt = av_get_pix_fmt(settings.pix_fmt.c_str());
+  if (enc->pix_fmt == AV_PIX_FMT_NONE) fail(path, "unknown pixel format " + settings.pix_fmt);
+  const AVRational rate = av_d2q(settings.fps > 0 ? settings.fps : 10, 100000);
+  enc->time_base = av_inv_q(rate);
+  enc->framerate = rate;
+  enc->thread_count = settings.threads;
+  if (fmt->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  AVDictionary* opts = nullptr;
+  for (const auto& [k, v] : options) av_dict_set(&opts, k.c_str(), v.c_str(), 0);
+  const int rc = avcodec_open2(enc, codec, &opts);
+  av_dict_free(&opts);
+  if (rc < 0) fail(path, "cannot open encoder " + settings.codec + " (" + av_error_text(rc) + ")");
+  frame = av_frame_alloc();
+  frame->format = enc->pix_fmt;
+  frame->width = width;
+  frame->height = height;
+  if (av_frame_get_buffer(frame, 0) < 0) fail(path, "out of memory");
+  sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, enc->pix_fmt, SWS_BILINEAR, nullptr, nullptr,
+                       nullptr);
+  if (!sws) fail(path, "cannot convert RGB to " + settings.pix_fmt);
+}
+
+void VideoWriter::Impl::close_encoder() {
+  drain(true);
+  avcodec_free_context(&enc);
+  sws_freeContext(sws);
+  sws = nullptr;
+  av_frame_free(&frame);
+}
+
+void VideoWriter::next_rendition(int width, int height, const std::map<std::string, std::string>& options) {
+  Impl& d = *impl_;
+  // Only a container that carries the codec's parameter sets in-band (MPEG-TS)
+  // can switch to a new encode of another size without a new header.
+  if (d.fmt->oformat->flags & AVFMT_GLOBALHEADER)
+    fail(d.path, "this container cannot change frame size mid-stream: write MPEG-TS (.ts)");
+  d.close_encoder();
+  d.open_encoder(width, height, options);
+  d.dts_shift_pending = true;
 }
 
 VideoWriter::~VideoWriter() = default;
@@ -110,6 +149,7 @@ void VideoWriter::write(const cv::Mat& rgb) {
   const int src_stride[4] = {static_cast<int>(rgb.step[0]), 0, 0, 0};
   sws_scale(d.sws, src, src_stride, 0, d.height, d.frame->data, d.frame->linesize);
   d.frame->pts = d.next_pts++;
+  ++d.written;
   d.drain(false);
 }
 
@@ -124,6 +164,6 @@ void VideoWriter::finish() {
   d.finished = true;
 }
 
-int64_t VideoWriter::frames_written() const { return impl_->next_pts; }
+int64_t VideoWriter::frames_written() const { return impl_->written; }
 
 }  // namespace gearnn

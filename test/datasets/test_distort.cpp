@@ -8,6 +8,7 @@
 #include "gearnn/common/json_io.h"
 #include "gearnn/datasets/dataset.h"
 #include "gearnn/datasets/distort.h"
+#include "gearnn/io/label_io.h"
 #include "gearnn/io/video_reader.h"
 #include "test_support.h"
 
@@ -107,4 +108,77 @@ TEST_CASE("a dataset may list an image folder: frames, labels and ladder renderi
   int n = 0;
   while (dark.read(f)) ++n;
   CHECK(n == 6);
+}
+
+TEST_CASE("rendition sizes are the fraction of each side, rounded to even", "[distort][abr]") {
+  CHECK(rendition_size(640, 360, 1.0) == std::pair<int, int>{640, 360});
+  CHECK(rendition_size(640, 360, 0.5) == std::pair<int, int>{320, 180});
+  CHECK(rendition_size(640, 360, 0.375) == std::pair<int, int>{240, 136});
+  CHECK(rendition_size(1920, 1080, 1.0 / 3) == std::pair<int, int>{640, 360});
+  CHECK(rendition_size(8, 8, 0.01) == std::pair<int, int>{2, 2});
+}
+
+TEST_CASE("distort: a schedule changing resolution writes renditions at their own size as MPEG-TS",
+          "[distort][abr]") {
+  const std::string clip = synth_clip(24, 320, 192, 5);
+  const std::string dir = scratch_dir("distort-renditions");
+  write_text_file(dir + "/s.json", R"({"segments": [{"frames": [0, 8], "qp": 24},
+                                                     {"frames": [8, 16], "resolution": 0.5, "qp": 34},
+                                                     {"frames": [16, 24], "resolution": 0.75, "qp": 28}]})");
+  const std::string out = dir + "/abr.ts";
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + out + " --schedule " + dir + "/s.json");
+  const json truth = read_json_file(out + ".schedule.json");
+  REQUIRE(truth["frames"].size() == 24);
+  CHECK(truth["encoder"]["renditions"].size() == 3);
+  CHECK(truth["frames"][9]["width"] == 160);
+  CHECK(truth["frames"][20]["height"] == 144);
+  ReaderOptions ro;
+  ro.output_height = 192;
+  VideoReader r(out, ro);
+  DecodedFrame f;
+  std::vector<int64_t> pts;
+  int n = 0;
+  while (r.read(f)) {
+    INFO("frame " << n);
+    const cv::Size want = n < 8 ? cv::Size(320, 192) : n < 16 ? cv::Size(160, 96) : cv::Size(240, 144);
+    CHECK(f.rgb.size() == want);
+    CHECK(f.features.scale == Approx(want.height / 192.0));
+    const int qp = n < 8 ? 24 : n < 16 ? 34 : 28;
+    REQUIRE(f.features.qp_raw);
+    CHECK(*f.features.qp_raw == Approx(qp).margin(1));
+    CHECK(f.index == n);
+    ++n;
+  }
+  CHECK(n == 24);
+  // No part files are left beside the output.
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.path().extension() == ".ts";
+  CHECK(files == 1);
+  // Size changes need a container that carries them.
+  const CommandResult bad = run_command(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + dir +
+                                      "/abr.mp4 --schedule " + dir + "/s.json");
+  CHECK(bad.exit_code != 0);
+  const std::string& err = bad.output;
+  CHECK(err.find(dir + "/abr.mp4: ") != std::string::npos);
+  CHECK(err.find("MPEG-TS") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/abr.mp4"));
+}
+
+TEST_CASE("load_frames takes a smaller rendition of its labels and measures its scale", "[distort][abr][dataset]") {
+  const std::string clip = synth_clip(6, 320, 192, 5);
+  const std::string dir = scratch_dir("load-rendition");
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + dir + "/half.mp4 --resolution 0.5");
+  std::vector<FrameFeatures> features;
+  const FrameSet fs = load_frames(dir + "/half.mp4", clip + "/labels", 2, {240, 144}, -1, &features);
+  REQUIRE(fs.size() == 3);
+  CHECK(fs.rgb[0].size() == cv::Size(240, 144));
+  CHECK(fs.labels[0].size() == cv::Size(240, 144));
+  for (const auto& f : features) CHECK(f.scale == Approx(0.5));
+  // Labels of another shape are still refused, naming the label file.
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + dir + "/odd.mp4 --resolution 1");
+  const std::string labels = dir + "/tall";
+  std::filesystem::create_directories(labels);
+  for (int i = 0; i < 6; ++i) write_label_png(frame_png_path(labels, i), cv::Mat(400, 320, CV_8UC1, cv::Scalar(1)));
+  const std::string err = error_of([&] { load_frames(dir + "/odd.mp4", labels, 2, {240, 144}); });
+  CHECK(err.find(frame_png_path(labels, 0)) == 0);
 }

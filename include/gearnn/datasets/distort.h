@@ -1,10 +1,11 @@
 #pragma once
 // `gearnn distort`: re-encode a video through libx264 at a chosen QP, with
-// optional brightness, noise, blur and down/up-scaling, constant or varying
-// over frame ranges. Records each frame's true settings.
+// optional brightness, noise, blur, down/up-scaling and a rendition size,
+// constant or varying over frame ranges. Records each frame's true settings.
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gearnn/common/json_io.h"
@@ -17,6 +18,9 @@ struct DistortSettings {
   double noise = 0;        // Gaussian sigma in 0..255 units
   double blur = 0;         // Gaussian blur sigma in pixels
   double scale = 1;        // down-scale factor (then back up), 0 < scale <= 1
+  // Coded size as a fraction of the source's width and height (an ABR
+  // rendition): the frame is encoded at that size, 0 < resolution <= 1.
+  double resolution = 1;
   json to_json() const;
 };
 
@@ -44,7 +48,13 @@ DistortSettings settings_at(const DistortSettings& base, const std::vector<Disto
                             int64_t index, const std::string& source = "schedule");
 void validate_settings(const DistortSettings& s, const std::string& source);
 
-// Writes options.output and options.output + ".schedule.json".
+// Coded size of a `resolution` rendition of a width x height source: each side
+// scaled and rounded to an even number (4:2:0), at least 2.
+std::pair<int, int> rendition_size(int width, int height, double resolution);
+
+// Writes options.output and options.output + ".schedule.json". A schedule whose
+// resolution changes writes one encode per run of equal size, concatenated as
+// MPEG-TS (the output must be .ts), as an ABR player would receive them.
 void distort_video(const DistortOptions& options);
 
 }  // namespace gearnn

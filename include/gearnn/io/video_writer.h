@@ -3,6 +3,7 @@
 // written under a temporary name and renamed by finish(), so an interrupted
 // encode never leaves a file that looks complete.
 #include <opencv2/core.hpp>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,7 +26,11 @@ class VideoWriter {
   VideoWriter(const VideoWriter&) = delete;
   VideoWriter& operator=(const VideoWriter&) = delete;
 
-  void write(const cv::Mat& rgb);  // CV_8UC3, RGB order, the size given at construction
+  void write(const cv::Mat& rgb);  // CV_8UC3, RGB order, the current rendition's size
+  // Ends the current encode and starts another at a new size and codec options
+  // in the same stream, as adaptive-bitrate renditions follow each other.
+  // Needs a container with in-band codec headers (MPEG-TS); throws otherwise.
+  void next_rendition(int width, int height, const std::map<std::string, std::string>& options);
   void finish();
   int64_t frames_written() const;
 
