@@ -5,7 +5,7 @@
 # Usage: scripts/train_default.sh [WORK_DIR]   (run scripts/setup.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gearnn=build/gearnn
+gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/train-default}
 out=data/models/street
 epochs=${EPOCHS:-30}
@@ -32,18 +32,25 @@ if [ ! -f "$out/model.json" ] || [ -n "${RETRAIN:-}" ]; then
 fi
 
 # One gear set per ladder: Fisher sensitivity, selection under 0.2% of the weights per gear, fitting.
-for ladder in qp brightness; do
+# LADDERS="resolution" refits only the sets named.
+for ladder in ${LADDERS:-qp brightness resolution}; do
   t=$(date +%s)
   common=(--model "$out" --dataset "$work/train.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
           --stride 4)
   # Fisher scores chose better gears than the change score here (QP 47: +7.2 points against +2.1).
-  $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$ladder.json"
-  $gearnn select --scores "$work/sensitivity-$ladder.json" --budget 0.2% --out "$work/selection-$ladder.json"
-  rm -rf "$out/gears/$ladder.tmp"
+  [ -f "$work/sensitivity-$ladder.json" ] ||
+    $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$ladder.json"
+  [ -f "$work/selection-$ladder.json" ] ||
+    $gearnn select --scores "$work/sensitivity-$ladder.json" --budget 0.2% --out "$work/selection-$ladder.json"
+  # fit-gears reuses levels finished by an interrupted run (OUT/.LEVEL.done.json).
   $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$ladder.json" --epochs 8 \
     --lr 0.003 \
     --out "$out/gears/$ladder.tmp"
   rm -rf "$out/gears/$ladder" && mv "$out/gears/$ladder.tmp" "$out/gears/$ladder"
   echo "train_default: $ladder gears done in $(( $(date +%s) - t )) s"
 done
+# Joint sets: brightness gears that win at least 0.005 validation mIoU, and over
+# the rest of the luma range the QP set (combined) or the rendition set (abr).
+$gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
+$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
 echo "train_default: all done in $(( $(date +%s) - start )) s"

@@ -5,13 +5,13 @@
 #     `augment` baseline of scripts/bench_gears.sh).
 #  2. On top of it, one gear set per ladder exactly as train_default.sh makes
 #     them (Fisher scores, 0.2% of the weights per gear, 8 epochs at lr 0.003).
-#  3. `combine-gears` joins them into one set for streams where QP and
-#     brightness change together.
+#  3. `combine-gears` joins them into sets for streams where brightness changes
+#     together with QP (combined) or with the ABR rendition (abr).
 # Finished steps are kept, so an interrupted run resumes.
 # Usage: scripts/train_robust.sh [WORK_DIR]   (after scripts/train_default.sh, same WORK_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gearnn=build/gearnn
+gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/train-default}
 base=data/models/street
 out=data/models/street-robust
@@ -25,7 +25,7 @@ if [ ! -f "$out/model.json" ]; then
   echo "train_robust: augment fine-tune done in $(( $(date +%s) - start )) s"
 fi
 
-for ladder in qp brightness; do
+for ladder in ${LADDERS:-qp brightness resolution}; do
   t=$(date +%s)
   common=(--model "$out" --dataset "$work/train.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
           --stride 4)
@@ -40,4 +40,5 @@ for ladder in qp brightness; do
 done
 # Brightness gears that win at least 0.005 validation mIoU; QP gears over the rest of the luma range.
 $gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
+$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
 echo "train_robust: all done in $(( $(date +%s) - start )) s"

@@ -43,6 +43,23 @@ void Progress::update(int64_t done, const std::string& extra) {
   std::fflush(stderr);
 }
 
+StepLog::StepLog(std::string label, int64_t total, bool enabled)
+    : label_(std::move(label)), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+void StepLog::done(const std::string& text) {
+  ++done_;
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double step = std::chrono::duration<double>(now - last_).count();
+  const double mean = std::chrono::duration<double>(now - start_).count() / done_;
+  last_ = now;
+  const std::string eta = done_ < total_ ? ", ETA " + format_duration(mean * (total_ - done_)) : "";
+  std::fprintf(stderr, "%s %lld/%lld %s (%.0f s%s)\n", label_.c_str(), static_cast<long long>(done_),
+               static_cast<long long>(total_), text.c_str(), step, eta.c_str());
+  std::fflush(stderr);
+}
+
 void Progress::finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;

@@ -9,6 +9,7 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
+#include "gearnn/common/progress.h"
 #include "sensitivity.h"
 #include "torch_threads.h"
 
@@ -78,8 +79,8 @@ struct Level {
 };
 
 std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
-  const LevelDataOptions lo{job.dataset,   job.val_dataset, job.ladder,
-                            job.cache_dir, job.stride,      job.max_frames_per_clip};
+  const LevelDataOptions lo{job.dataset, job.val_dataset, job.ladder,  job.cache_dir,
+                            job.stride,  job.max_frames_per_clip, job.progress};
   std::vector<Level> levels;
   for (auto& data : load_level_data(lo, card)) {
     std::vector<double> values;
@@ -137,7 +138,6 @@ std::optional<FittedGear> reuse_finished_level(const FitGearsJob& job, const std
   if (!fs::exists(done_file) || !fs::exists(job.out_dir + "/" + name + ".pt")) return std::nullopt;
   json done = read_json_file(done_file);
   if (done.value("fingerprint", json()) != fingerprint) return std::nullopt;
-  if (job.progress) std::fprintf(stderr, "gear %s: reused from an earlier run (%s)\n", name.c_str(), done_file.c_str());
   return FittedGear{name, name + ".pt", done["median"].get<double>(), done["record"]};
 }
 
@@ -232,18 +232,23 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
 }
 
 FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
-                              const BaseModel& base, const FitGearsJob& job, const std::string& feature) {
+                              const BaseModel& base, const FitGearsJob& job, const std::string& feature,
+                              StepLog& log) {
   const std::string& name = level.data.level.name;
   const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
-  if (auto reused = reuse_finished_level(job, name, fingerprint)) return *reused;
+  if (auto reused = reuse_finished_level(job, name, fingerprint)) {
+    log.done(name + ": reused from an earlier run (" + done_path(job, name) + ")");
+    return *reused;
+  }
   FittedGear g = fit_level(model, level, tensors, base, job);
   write_json_file(done_path(job, name),
                   {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
-  if (job.progress)
-    std::fprintf(stderr, "gear %s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f\n", name.c_str(),
-                 tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
-                 g.record["base_val_miou"].get<double>(), g.record["val_miou"].get<double>(), feature.c_str(),
-                 g.median_feature);
+  char text[256];
+  std::snprintf(text, sizeof text, "%s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f", name.c_str(),
+                tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
+                g.record["base_val_miou"].get<double>(), g.record["val_miou"].get<double>(), feature.c_str(),
+                g.median_feature);
+  log.done(text);
   return g;
 }
 
@@ -294,9 +299,10 @@ json run_fit_gears(const FitGearsJob& job) {
   const BaseModel base = describe_base(model);
   fs::create_directories(job.out_dir);
   std::vector<FittedGear> fitted;
+  StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);
   for (const auto& level : levels)
     fitted.push_back(
-        reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, ladder.feature));
+        reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, ladder.feature, log));
   return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "gearnn/common/errors.h"
+#include "gearnn/common/progress.h"
 #include "gearnn/training/train_command.h"
 
 namespace gearnn {
@@ -14,6 +15,7 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
   const auto train_clips = load_dataset(o.dataset);
   const auto val_clips = o.val_dataset.empty() ? std::vector<ClipRef>{} : load_dataset(o.val_dataset);
   std::vector<LevelData> out;
+  StepLog log("loading level", static_cast<int64_t>(ladder.levels.size()), o.progress);
   for (const auto& level : ladder.levels) {
     LevelData d;
     d.level = level;
@@ -23,6 +25,8 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
     for (const auto& clip : val_clips)
       d.val.append(load_frames(render_level(clip, level, o.cache_dir), clip.labels, o.stride, keep,
                                o.max_frames_per_clip, &d.features));
+    log.done(level.name + ": " + std::to_string(d.train.size()) + " training and " + std::to_string(d.val.size()) +
+             " validation frames");
     out.push_back(std::move(d));
   }
   return out;
@@ -77,6 +81,8 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
     model.train(false);  // statistics fixed: gradients of the deployed network
     const int batch = 4;
     int batches = 0;
+    Progress bar("sensitivity " + level.level.name, static_cast<int64_t>(level.train.size() / batch),
+                 progress && Progress::stderr_is_terminal());
     for (size_t start = 0; start + 1 < level.train.size(); start += batch) {
       const size_t end = std::min(level.train.size(), start + batch);
       std::vector<cv::Mat> rgb, labels;
@@ -103,8 +109,9 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
           .backward();
       torch::NoGradGuard no_grad;
       for (auto& [name, p] : named) grad_sq[name] += p.grad().pow(2);
-      ++batches;
+      bar.update(++batches);
     }
+    bar.finish();
     torch::NoGradGuard no_grad;
     for (auto& [name, p] : named) {
       scores[name] = (grad_sq[name] / std::max(1, batches) * p.detach().pow(2)).sum().item<double>();

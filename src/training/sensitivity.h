@@ -24,6 +24,7 @@ struct LevelData {
 struct LevelDataOptions {
   std::string dataset, val_dataset, ladder, cache_dir = ".gearnn-cache";
   int stride = 2, max_frames_per_clip = -1;
+  bool progress = false;  // a line per level loaded (rendering the ladder can take minutes)
 };
 std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card);
 

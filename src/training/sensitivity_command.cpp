@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gearnn/common/hashing.h"
+#include "gearnn/common/progress.h"
 #include "sensitivity.h"
 #include "torch_threads.h"
 
@@ -71,6 +72,7 @@ json run_sensitivity(const SensitivityJob& job) {
   lo.cache_dir = job.cache_dir;
   lo.stride = job.stride;
   lo.max_frames_per_clip = job.max_frames_per_clip;
+  lo.progress = job.progress;
   const auto levels = load_level_data(lo, model.card());
   const auto candidates = gear_candidates(model);
   json out = {{"model", {{"dir", job.model_dir}, {"hash", model_hash(model.card())}}},
@@ -80,8 +82,10 @@ json run_sensitivity(const SensitivityJob& job) {
               {"model_bytes", total_bytes(candidates)},
               {"tensors", tensor_list(candidates)},
               {"levels", json::array()}};
+  StepLog log("sensitivity", static_cast<int64_t>(levels.size()), job.progress);
   for (const auto& level : levels) {
     const auto scores = level_sensitivity(model, level, job.method, job.epochs, job.seed, job.progress);
+    log.done(level.level.name + " scored");
     out["levels"].push_back({{"name", level.level.name}, {"settings", level.level.settings}, {"scores", scores}});
   }
   write_json_file(job.out, out);

@@ -314,11 +314,17 @@ void save_checkpoint(TorchModel& model, const std::string& dir, const Checkpoint
                                 {"best_val_miou", s.result.best_val_miou}});
 }
 
-void print_epoch(const TrainOptions& o, const EpochLog& log, bool has_val) {
+void print_epoch(const TrainOptions& o, const std::vector<EpochLog>& history, bool has_val) {
+  const EpochLog& log = history.back();
   char val_text[32] = "";
   if (has_val) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", log.val_miou);
-  std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s\n", o.label.c_str(), log.epoch + 1, o.epochs, log.loss,
-               val_text, log.seconds);
+  // The remaining epochs at the mean pace of this run's epochs.
+  double mean = 0;
+  for (const auto& h : history) mean += h.seconds / history.size();
+  const int left = o.epochs - log.epoch - 1;
+  const std::string eta = left > 0 ? ", ETA " + format_duration(mean * left) : "";
+  std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s%s\n", o.label.c_str(), log.epoch + 1, o.epochs, log.loss,
+               val_text, log.seconds, eta.c_str());
 }
 
 }  // namespace
@@ -345,7 +351,7 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
     s.result.history.push_back({epoch, loss.mean(), val_miou, loss.lr, secs});
     keep_if_best(model, val, epoch, val_miou, s);
     if (!o.checkpoint_dir.empty()) save_checkpoint(model, o.checkpoint_dir, checkpoint, epoch, s);
-    if (o.progress) print_epoch(o, s.result.history.back(), val.size() != 0);
+    if (o.progress) print_epoch(o, s.result.history, val.size() != 0);
   }
   if (!s.best.empty()) load_state(model, s.best);
   for (auto& [name, p] : model.named_parameters()) p.requires_grad_(false);

@@ -87,3 +87,49 @@ TEST_CASE("probe: a constant-QP IPB encode settles on one QP gear", "[features][
   // The raw values still straddle the boundaries.
   CHECK(s["features"]["qp_raw"]["max"].get<double>() - s["features"]["qp_raw"]["min"].get<double>() >= 4);
 }
+
+TEST_CASE("probe: the shipped resolution gears pick the right rendition of a held-out ABR stream",
+          "[features][probe][abr]") {
+  // Renditions of a clip never used in training, each at its own size and QP,
+  // changing every 12 frames; the truth is the ladder level nearest each frame's size.
+  const std::string dir = scratch_dir("probe-renditions");
+  write_text_file(dir + "/s.json", R"({"segments": [
+      {"frames": [0, 12], "resolution": 1.0, "qp": 24}, {"frames": [12, 24], "resolution": 0.5, "qp": 30},
+      {"frames": [24, 36], "resolution": 0.25, "qp": 33}, {"frames": [36, 48], "resolution": 0.6667, "qp": 25},
+      {"frames": [48, 60], "resolution": 0.3333, "qp": 29}, {"frames": [60, 72], "resolution": 1.0, "qp": 31}]})");
+  const std::string clip = dir + "/abr.ts";
+  must(gearnn_binary() + " distort --quiet " + synth_clip(72, 480, 270, 2031) + "/video.mkv --out " + clip +
+       " --schedule " + dir + "/s.json");
+  const json truth = read_json_file(clip + ".schedule.json")["frames"];
+  const json ladder = read_json_file(source_dir() + "/configs/ladders/resolution.json");
+  auto level_of = [&](double resolution) {
+    std::string best;
+    double gap = 1e9;
+    for (const auto& l : ladder["levels"])
+      if (std::abs(l["resolution"].get<double>() - resolution) < gap) {
+        gap = std::abs(l["resolution"].get<double>() - resolution);
+        best = l["name"];
+      }
+    return best;
+  };
+  for (const std::string model : {"street", "street-robust"}) {
+    INFO(model);
+    ProbeOptions o;
+    o.input = clip;
+    o.gears_dir = source_dir() + "/data/models/" + model + "/gears/resolution";
+    o.out_jsonl = dir + "/" + model + ".jsonl";
+    const json s = run_probe(o);
+    REQUIRE(s["frames"] == 72);
+    std::ifstream lines(o.out_jsonl);
+    std::string line;
+    int right = 0, n = 0;
+    while (std::getline(lines, line)) {
+      const json j = json::parse(line);
+      right += j["gear"] == level_of(truth[n]["resolution"].get<double>());
+      ++n;
+    }
+    CHECK(n == 72);
+    CHECK(right >= 0.99 * n);
+    CHECK(s["switches"] == 5);
+  }
+}

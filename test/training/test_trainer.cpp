@@ -75,7 +75,16 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
   REQUIRE(scores["levels"].size() == 2);
   CHECK(std::filesystem::exists(dir + "/scores.json.txt"));
   // The Fisher score: parameter scores and buffer scores each sum to 1.
-  must(gearnn_binary() + " sensitivity --model " + model + common + " --method fisher --out " + dir + "/fisher.json");
+  // Without --quiet, long commands report each level as it finishes, with the time left.
+  std::string loud = common;
+  loud.erase(loud.find(" --quiet"), 8);
+  const auto scored = run_command(gearnn_binary() + " sensitivity --model " + model + loud + " --method fisher --out " +
+                                  dir + "/fisher.json");
+  REQUIRE(scored.exit_code == 0);
+  CHECK(scored.output.find("loading level 1/2 q22:") != std::string::npos);
+  CHECK(scored.output.find("sensitivity 1/2 q22 scored") != std::string::npos);
+  CHECK(scored.output.find("ETA") != std::string::npos);
+  CHECK(scored.output.find("sensitivity 2/2 q46 scored") != std::string::npos);
   const json fisher = read_json_file(dir + "/fisher.json");
   for (const auto& level : fisher["levels"]) {
     double params = 0, buffers = 0;
@@ -87,8 +96,12 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
   must(gearnn_binary() + " select --scores " + dir + "/scores.json --budget 1% --out " + dir + "/sel.json");
   const json sel = read_json_file(dir + "/sel.json");
   for (const auto& l : sel["levels"]) CHECK(l["bytes"].get<int64_t>() <= sel["budget_bytes"].get<int64_t>());
-  must(gearnn_binary() + " fit-gears --model " + model + common + " --val " + dir + "/data.json --selection " + dir +
-       "/sel.json --epochs 2 --out " + dir + "/gears");
+  const auto fitted = run_command(gearnn_binary() + " fit-gears --model " + model + loud + " --val " + dir +
+                                  "/data.json --selection " + dir + "/sel.json --epochs 2 --out " + dir + "/gears");
+  REQUIRE(fitted.exit_code == 0);
+  CHECK(fitted.output.find("fit q22 epoch 1/2:") != std::string::npos);
+  CHECK(fitted.output.find("gear 1/2 q22:") != std::string::npos);
+  CHECK(fitted.output.find("gear 2/2 q46:") != std::string::npos);
   // The base model on disk is untouched, and each gear holds exactly its selection.
   CHECK(sha256_file(model + "/weights.pt") == weights_hash);
   const json gears = read_json_file(dir + "/gears/gears.json");

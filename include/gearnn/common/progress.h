@@ -22,6 +22,21 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
+// One line per finished step of a long command (a ladder level, an epoch),
+// printed whether or not stderr is a terminal so log files show it too:
+// "LABEL 2/5 TEXT (41 s, ETA 2:03)", the ETA from the mean time per step.
+class StepLog {
+ public:
+  StepLog(std::string label, int64_t total, bool enabled);
+  void done(const std::string& text);
+
+ private:
+  std::string label_;
+  int64_t total_, done_ = 0;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
 std::string format_duration(double seconds);
 
 }  // namespace gearnn
