@@ -208,16 +208,27 @@ struct VideoReader::Impl {
     sws = sws_getCachedContext(sws, w, h, static_cast<AVPixelFormat>(frame->format), w, h, AV_PIX_FMT_RGB24,
                                SWS_BILINEAR, nullptr, nullptr, nullptr);
     if (!sws) fail(path, "unsupported pixel format");
-    cv::Mat& coded = info.rotation ? unrotated : out.rgb;
-    coded.create(h, w, CV_8UC3);
+    // libswscale's SIMD paths write whole blocks of pixels: with a width that
+    // is not a multiple of 16 (426x240 renditions) they write a few bytes past
+    // each row, past the end of the last one. Such frames go through a buffer
+    // with room to spare and are then copied out.
+    const bool padded = w % 16 != 0;
+    cv::Mat& coded = padded ? padded_buffer : info.rotation ? unrotated : out.rgb;
+    if (padded)
+      coded.create(h + 1, (w + 15) / 16 * 16, CV_8UC3);
+    else
+      coded.create(h, w, CV_8UC3);
     uint8_t* dst[4] = {coded.data, nullptr, nullptr, nullptr};
     int dst_stride[4] = {static_cast<int>(coded.step[0]), 0, 0, 0};
     sws_scale(sws, frame->data, frame->linesize, 0, h, dst, dst_stride);
-    if (info.rotation == 90) cv::rotate(coded, out.rgb, cv::ROTATE_90_CLOCKWISE);
-    if (info.rotation == 180) cv::rotate(coded, out.rgb, cv::ROTATE_180);
-    if (info.rotation == 270) cv::rotate(coded, out.rgb, cv::ROTATE_90_COUNTERCLOCKWISE);
+    if (padded) coded(cv::Rect(0, 0, w, h)).copyTo(info.rotation ? unrotated : out.rgb);
+    const cv::Mat& src = info.rotation ? unrotated : out.rgb;
+    if (info.rotation == 90) cv::rotate(src, out.rgb, cv::ROTATE_90_CLOCKWISE);
+    if (info.rotation == 180) cv::rotate(src, out.rgb, cv::ROTATE_180);
+    if (info.rotation == 270) cv::rotate(src, out.rgb, cv::ROTATE_90_COUNTERCLOCKWISE);
   }
-  cv::Mat unrotated;  // conversion buffer of rotated streams
+  cv::Mat unrotated;       // conversion buffer of rotated streams
+  cv::Mat padded_buffer;   // conversion buffer of widths libswscale overruns
 
   void measure(DecodedFrame& out) {
     auto t0 = std::chrono::steady_clock::now();

@@ -197,3 +197,33 @@ TEST_CASE("QP is comparable across I, P and B frames of a constant-QP encode", "
   CHECK(first_p < 5);
   CHECK(off == 0);
 }
+
+TEST_CASE("frames whose width is not a multiple of 16 decode intact (no write past the buffer)", "[video][abr]") {
+  // 426x240 is the usual 240p rendition; libswscale writes whole pixel blocks.
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{426, 240}, {250, 140}, {98, 56}}) {
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    INFO(size);
+    const std::string dir = scratch_dir("odd-width-" + size);
+    must("ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=" + size + ":rate=10 -frames:v 12 -c:v libx264 -qp 20 " +
+         dir + "/v.mp4");
+    must("ffmpeg -nostdin -v error -i " + dir + "/v.mp4 -sws_flags bilinear -f rawvideo "
+         "-pix_fmt rgb24 " + dir + "/v.rgb");
+    const std::string raw = read_file(dir + "/v.rgb");
+    REQUIRE(raw.size() == static_cast<size_t>(w) * h * 3 * 12);
+    VideoReader reader(dir + "/v.mp4");
+    DecodedFrame f;
+    int n = 0;
+    while (reader.read(f)) {
+      REQUIRE(f.rgb.size() == cv::Size(w, h));
+      REQUIRE(f.rgb.isContinuous());
+      const cv::Mat want(h, w, CV_8UC3, const_cast<char*>(raw.data()) + static_cast<size_t>(n) * w * h * 3);
+      cv::Mat diff;
+      cv::absdiff(f.rgb, want, diff);
+      CHECK(cv::mean(diff.reshape(1))[0] < 1.0);
+      ++n;
+    }
+    CHECK(n == 12);
+    // The whole decode with glibc's heap checks on: an overrun aborts the child.
+    must("MALLOC_CHECK_=3 MALLOC_PERTURB_=165 " + gearnn_binary() + " probe " + dir + "/v.mp4 > /dev/null");
+  }
+}
