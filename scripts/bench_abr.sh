@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Adaptive-bitrate streams, held out: clips never used in training, whose
+# rendition (coded size) and QP change every 2 s as a player's would, joined in
+# one MPEG-TS stream. mIoU is measured at the labels' size (the run's output
+# size), from confusion matrices summed over both clips, for:
+#   clean        the shipped model, no gears
+#   augment      street-robust's base (augmentation over the QP and brightness ladders)
+#   stability    stability training over the same ladders (from scripts/bench_gears.sh)
+#   gears-qp     the clean model with its QP gears
+#   resolution   the clean model with its resolution gears (configs/ladders/resolution.json)
+#   abr          the clean model with the joint brightness x resolution set
+#   aug+resolution, aug+abr   the same sets of street-robust
+# Two schedules: dynamic-renditions (daylight) and dynamic-renditions-dusk (the
+# middle renditions also darkened). Also prints how often the selected
+# resolution gear is the rendition's ladder level, and mean per-frame mIoU per rendition.
+# Usage: scripts/bench_abr.sh [WORK_DIR]   (after scripts/train_default.sh and scripts/train_robust.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gearnn=${GEARNN:-build/gearnn}
+model=data/models/street
+robust=data/models/street-robust
+stability=${STABILITY:-build/bench-gears/models/stability}
+work=${1:-build/bench-abr}
+mkdir -p "$work"
+
+for seed in 1011 1012; do
+  [ -f "$work/dyn-$seed/meta.json" ] || $gearnn synth --quiet --out "$work/dyn-$seed" --frames 120 --seed "$seed"
+  for sched in renditions renditions-dusk; do
+    [ -f "$work/dyn-$seed-$sched.ts" ] || $gearnn distort --quiet "$work/dyn-$seed/video.mkv" \
+      --out "$work/dyn-$seed-$sched.ts" --schedule "configs/schedules/dynamic-$sched.json"
+  done
+done
+
+/usr/bin/python3 - "$gearnn" "$model" "$robust" "$stability" "$work" <<'PY'
+import hashlib, json, os, subprocess, sys
+gearnn, model, robust, stability, work = sys.argv[1:6]
+methods = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
+           "gears-qp": (model, f"{model}/gears/qp"), "resolution": (model, f"{model}/gears/resolution"),
+           "abr": (model, f"{model}/gears/abr"), "aug+resolution": (robust, f"{robust}/gears/resolution"),
+           "aug+abr": (robust, f"{robust}/gears/abr")}
+ladder = json.load(open("configs/ladders/resolution.json"))["levels"]
+def built(m, g):
+    return os.path.exists(f"{m}/model.json") and (g is None or os.path.exists(f"{g}/gears.json"))
+def setup_key(m, g):
+    h = hashlib.sha256(open(f"{m}/model.json", "rb").read())
+    h.update(open(f"{m}/{json.load(open(f'{m}/model.json'))['file']}", "rb").read())
+    if g:
+        h.update(open(f"{g}/gears.json", "rb").read())
+    return h.hexdigest()[:8]
+def run(video, labels, m, g, out):
+    out = f"{out}-{setup_key(m, g)}"
+    if not os.path.exists(f"{out}/report.json"):
+        cmd = [gearnn, "run", video, "--model", m, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
+        if g: cmd += ["--gears", g]
+        subprocess.run(cmd, check=True)
+    return out
+def summed_miou(dirs):
+    cm = None
+    for d in dirs:
+        m = json.load(open(f"{d}/report.json"))["metrics"]["confusion_matrix"]
+        cm = m if cm is None else [[a + b for a, b in zip(x, y)] for x, y in zip(cm, m)]
+    ious = []
+    for c in range(len(cm)):
+        tp = cm[c][c]; fn = sum(cm[c]) - tp; fp = sum(row[c] for row in cm) - tp
+        if tp + fp + fn: ious.append(tp / (tp + fp + fn))
+    return sum(ious) / len(ious)
+def level_of(resolution):
+    return min(ladder, key=lambda l: abs(l["resolution"] - resolution))["name"]
+fmt = lambda v: "n/a" if v is None else f"{v:.4f}"
+results, per_rendition, right = {}, {}, {}
+for sched in ("renditions", "renditions-dusk"):
+    for name, (m, g) in methods.items():
+        if not built(m, g):
+            results[(sched, name)] = None
+            continue
+        dirs = []
+        for seed in (1011, 1012):
+            video = f"{work}/dyn-{seed}-{sched}.ts"
+            d = run(video, f"{work}/dyn-{seed}/labels", m, g, f"{work}/runs/{sched}/{name}/{seed}")
+            dirs.append(d)
+            truth = json.load(open(f"{video}.schedule.json"))["frames"]
+            for line, t in zip(open(f"{d}/frames.jsonl"), truth):
+                f = json.loads(line)
+                key = (sched, name, level_of(t["resolution"]))
+                per_rendition.setdefault(key, []).append(f["miou"])
+                if name in ("resolution", "aug+resolution"):
+                    ok = f["gear"] == level_of(t["resolution"])
+                    right[(sched, name)] = [a + b for a, b in zip(right.get((sched, name), [0, 0]), [ok, 1])]
+        results[(sched, name)] = summed_miou(dirs)
+names = list(methods)
+print("| clip | " + " | ".join(names) + " |")
+print("|---|" + "---|" * len(names))
+for sched in ("renditions", "renditions-dusk"):
+    print(f"| {sched} | " + " | ".join(fmt(results[(sched, n)]) for n in names) + " |")
+print("\nmean per-frame mIoU by rendition (daylight clip):")
+print("| rendition | " + " | ".join(names) + " |")
+print("|---|" + "---|" * len(names))
+for l in ladder:
+    cells = []
+    for n in names:
+        v = per_rendition.get(("renditions", n, l["name"]))
+        cells.append(fmt(sum(v) / len(v) if v else None))
+    print(f"| {l['name']} | " + " | ".join(cells) + " |")
+print()
+for (sched, name), (ok, total) in right.items():
+    print(f"{sched} {name}: resolution gear = the rendition's ladder level on {100 * ok / total:.1f}% of {total} frames")
+PY
