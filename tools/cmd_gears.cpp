@@ -13,8 +13,10 @@ namespace {
 template <typename Job>
 void bind_level_options(CLI::App* cmd, Job& j) {
   cmd->add_option("--model", j.model_dir, "Model directory")->required();
-  cmd->add_option("--dataset", j.dataset, "Dataset file of labelled clips")->required();
+  cmd->add_option("--dataset", j.dataset, "Dataset file of clips (labelled, or any with --targets teacher)")
+      ->required();
   cmd->add_option("--ladder", j.ladder, "Ladder file")->required();
+  add_target_options(cmd, j.targets.kind, j.targets.teacher_dir, "the --model itself");
   cmd->add_option("--stride", j.stride, "Use every Nth frame");
   add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
@@ -59,6 +61,10 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
   cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level");
   cmd->add_option("--batch", j.batch, "Batch size");
   cmd->add_option("--lr", j.lr, "Peak learning rate");
+  cmd->add_option("--bn-stats", j.bn_stats,
+                  "BatchNorm statistics a gear holds: reestimate (on the level), shift (base + distorted - pristine, "
+                  "scene-independent) or keep (base values)")
+      ->check(CLI::IsMember({"reestimate", "shift", "keep"}));
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }

@@ -10,7 +10,8 @@ namespace gearnn::cli {
 CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   TrainJob& j = a.job;
   CLI::App* cmd = add_command(app, "train", "Train a model from scratch or fine-tune one");
-  cmd->add_option("--dataset", j.dataset, "Dataset file of labelled clips")->required();
+  cmd->add_option("--dataset", j.dataset, "Dataset file of clips (labelled, or any with --targets teacher)")
+      ->required();
   cmd->add_option("--val", j.val_dataset, "Validation dataset (mIoU each epoch; the best epoch is kept)");
   cmd->add_option("--init", j.init_model, "Start from this model directory (default: a new StreetNet)");
   cmd->add_option("--width", j.width, "New model: input width")->check(CLI::Range(16, 4096));
@@ -21,6 +22,7 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   cmd->add_option("--mode", j.mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
       ->check(CLI::IsMember({"clean", "augment", "stability"}));
   cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability");
+  add_target_options(cmd, j.targets.kind, j.targets.teacher_dir, "the --init model");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term");
   cmd->add_option("--epochs", j.epochs, "Epochs")->check(CLI::Range(1, 100000));

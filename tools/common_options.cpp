@@ -48,4 +48,14 @@ CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks) {
       ->check(CLI::IsMember({"none", "ids", "color"}));
 }
 
+void add_target_options(CLI::App* cmd, std::string& kind, std::string& teacher_dir,
+                        const std::string& default_teacher) {
+  cmd->add_option("--targets", kind,
+                  "labels (the clips' label maps) or teacher (the teacher's prediction on the pristine frames: "
+                  "no labels needed)")
+      ->check(CLI::IsMember({"labels", "teacher"}));
+  cmd->add_option("--teacher", teacher_dir,
+                  "Teacher model directory for --targets teacher; without it, " + default_teacher);
+}
+
 }  // namespace gearnn::cli

@@ -34,4 +34,8 @@ CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
                              const std::string& description = "Frames a new gear must match before switching");
 CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks);
 
+// --targets labels|teacher and --teacher DIR (sensitivity, fit-gears, train).
+void add_target_options(CLI::App* cmd, std::string& kind, std::string& teacher_dir,
+                        const std::string& default_teacher);
+
 }  // namespace gearnn::cli

@@ -14,25 +14,46 @@ namespace fs = std::filesystem;
 
 namespace gearnn {
 
+namespace {
+
+FrameRange read_range(const json& frames, const std::string& path) {
+  if (!frames.is_array() || frames.size() != 2 || !frames[0].is_number_integer() ||
+      !(frames[1].is_number_integer() || frames[1].is_null()))
+    fail(path, "\"frames\" must be [first, end] (integers; end null for the whole input)");
+  FrameRange r{frames[0].get<int64_t>(), frames[1].is_null() ? -1 : frames[1].get<int64_t>()};
+  if (r.first < 0 || (r.end >= 0 && r.end <= r.first)) fail(path, "\"frames\" must satisfy 0 <= first < end");
+  return r;
+}
+
+}  // namespace
+
 std::vector<ClipRef> load_dataset(const std::string& path) {
   const json j = read_json_file(path);
   if (!j.is_object() || !j.contains("clips") || !j["clips"].is_array() || j["clips"].empty())
     fail(path, "expected {\"clips\": [...]} with at least one clip");
   const fs::path base = fs::path(path).parent_path();
-  auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() ? p : (base / p).string(); };
+  auto resolve = [&](const std::string& p) {
+    return fs::path(p).is_absolute() || p.find("://") != std::string::npos ? p : (base / p).string();
+  };
   std::vector<ClipRef> clips;
   for (const json& c : j["clips"]) {
     ClipRef ref;
     if (c.is_string()) {
-      const std::string dir = resolve(c.get<std::string>());
-      ref = {dir + "/video.mkv", dir + "/labels"};
-    } else if (c.is_object() && c.contains("video") && c.contains("labels") && c["video"].is_string() &&
-               c["labels"].is_string()) {
-      ref = {resolve(c["video"].get<std::string>()), resolve(c["labels"].get<std::string>())};
+      const std::string entry = resolve(c.get<std::string>());
+      if (fs::is_directory(entry) && fs::exists(entry + "/video.mkv"))
+        ref = {entry + "/video.mkv", entry + "/labels", {}};
+      else
+        ref.video = entry;
+    } else if (c.is_object() && c.contains("video") && c["video"].is_string() &&
+               (!c.contains("labels") || c["labels"].is_string())) {
+      ref.video = resolve(c["video"].get<std::string>());
+      if (c.contains("labels")) ref.labels = resolve(c["labels"].get<std::string>());
+      if (c.contains("frames")) ref.frames = read_range(c["frames"], path);
     } else {
-      fail(path, "each clip is a synth directory or {\"video\": ..., \"labels\": ...}");
+      fail(path, "each clip is a synth directory, an input, or {\"video\": ..., \"labels\"?: ..., \"frames\"?: [first, end]}");
     }
-    if (!fs::is_directory(ref.labels)) fail(ref.labels, "label directory not found (listed in " + path + ")");
+    if (!ref.labels.empty() && !fs::is_directory(ref.labels))
+      fail(ref.labels, "label directory not found (listed in " + path + ")");
     clips.push_back(ref);
   }
   return clips;
@@ -50,10 +71,11 @@ static bool same_aspect(cv::Size frame, cv::Size label) {
   return std::abs(frame.height - expected_height) <= std::max(2.0, 0.02 * frame.height);
 }
 
-FrameSet load_frames(const std::string& video, const std::string& labels_dir, int stride, cv::Size size,
-                     int max_frames, std::vector<FrameFeatures>* features) {
+FrameSet load_frames(const ClipRef& clip, const std::string& video, int stride, cv::Size size, int max_frames,
+                     std::vector<FrameFeatures>* features) {
+  if (clip.labels.empty()) fail(clip.video, "this clip has no labels (give \"labels\", or use --targets teacher)");
   // Labels are at the output size: `scale` is each frame's coded height against theirs.
-  const cv::Mat first_label = read_label_png(frame_png_path(labels_dir, 0));
+  const cv::Mat first_label = read_label_png(frame_png_path(clip.labels, clip.frames.first));
   ReaderOptions ropt;
   ropt.measure = features != nullptr;
   ropt.output_height = first_label.rows;
@@ -61,8 +83,9 @@ FrameSet load_frames(const std::string& video, const std::string& labels_dir, in
   FrameSet out;
   DecodedFrame f;
   while ((max_frames < 0 || static_cast<int>(out.size()) < max_frames) && reader.read(f)) {
-    if (f.index % std::max(1, stride) != 0) continue;
-    const std::string label_path = frame_png_path(labels_dir, f.index);
+    if (clip.frames.end >= 0 && f.index >= clip.frames.end) break;
+    if (!clip.frames.contains(f.index) || (f.index - clip.frames.first) % std::max(1, stride) != 0) continue;
+    const std::string label_path = frame_png_path(clip.labels, f.index);
     cv::Mat label = read_label_png(label_path);
     if (f.rgb.size() != label.size() && !(f.rgb.cols <= label.cols && same_aspect(f.rgb.size(), label.size())))
       fail(label_path, "label size " + std::to_string(label.cols) + "x" + std::to_string(label.rows) +
@@ -80,6 +103,11 @@ FrameSet load_frames(const std::string& video, const std::string& labels_dir, in
   }
   if (out.size() == 0) fail(video, "no frames loaded");
   return out;
+}
+
+FrameSet load_frames(const std::string& video, const std::string& labels_dir, int stride, cv::Size size,
+                     int max_frames, std::vector<FrameFeatures>* features) {
+  return load_frames(ClipRef{video, labels_dir, {}}, video, stride, size, max_frames, features);
 }
 
 }  // namespace gearnn

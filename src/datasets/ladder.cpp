@@ -41,10 +41,12 @@ std::string render_level(const ClipRef& clip, const LadderLevel& level, const st
   const auto size = fs::file_size(clip.video, ec);
   if (ec) fail(clip.video, "video not found");
   const auto mtime = fs::last_write_time(clip.video).time_since_epoch().count();
-  // The cache key covers the source file (path, size, time) and the settings.
-  const std::string key = sha256_string(fs::absolute(clip.video).string() + "|" + std::to_string(size) + "|" +
-                                        std::to_string(mtime) + "|" + level.settings.dump())
-                              .substr(0, 16);
+  // The cache key covers the source file (path, size, time), the settings and
+  // how much of the source is needed (a clip's frame range ends early).
+  std::string what = fs::absolute(clip.video).string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) +
+                     "|" + level.settings.dump();
+  if (clip.frames.end >= 0) what += "|end " + std::to_string(clip.frames.end);
+  const std::string key = sha256_string(what).substr(0, 16);
   fs::create_directories(cache_dir);
   const std::string out = cache_dir + "/" + level.name + "-" + key + ".mp4";
   if (fs::exists(out)) return out;
@@ -53,6 +55,7 @@ std::string render_level(const ClipRef& clip, const LadderLevel& level, const st
   o.output = out;
   o.base = settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, level.name);
   o.progress = false;
+  if (clip.frames.end >= 0) o.max_frames = clip.frames.end;
   distort_video(o);
   return out;
 }

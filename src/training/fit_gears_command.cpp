@@ -11,6 +11,7 @@
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
 #include "sensitivity.h"
+#include "teacher_labels.h"
 #include "torch_threads.h"
 
 namespace fs = std::filesystem;
@@ -25,8 +26,11 @@ using GearTensors = std::map<std::string, std::vector<std::string>>;
 
 // ---- checks and loading: all of it happens before the first level is fitted ----
 
-void check_kind(const FitGearsJob& job) {
+void check_job(const FitGearsJob& job) {
   if (job.kind != "gears" && job.kind != "bn" && job.kind != "full") fail("--kind", "must be gears, bn or full");
+  if (job.bn_stats != "reestimate" && job.bn_stats != "shift" && job.bn_stats != "keep")
+    fail("--bn-stats", "must be reestimate, shift or keep");
+  check_targets(job.targets);
 }
 
 GearTensors read_selection(const std::string& path) {
@@ -78,11 +82,21 @@ struct Level {
   double median_feature;
 };
 
-std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
-  const LevelDataOptions lo{job.dataset, job.val_dataset, job.ladder,  job.cache_dir,
-                            job.stride,  job.max_frames_per_clip, job.progress};
+std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature,
+                               FrameSet* pristine) {
+  LevelDataOptions lo;
+  lo.dataset = job.dataset;
+  lo.val_dataset = job.val_dataset;
+  lo.ladder = job.ladder;
+  lo.cache_dir = job.cache_dir;
+  lo.stride = job.stride;
+  lo.max_frames_per_clip = job.max_frames_per_clip;
+  lo.progress = job.progress;
+  lo.targets = job.targets;
+  lo.model_dir = job.model_dir;
+  lo.threads = job.threads;
   std::vector<Level> levels;
-  for (auto& data : load_level_data(lo, card)) {
+  for (auto& data : load_level_data(lo, card, pristine)) {
     std::vector<double> values;
     for (const auto& f : data.features)
       if (auto v = f.get(feature)) values.push_back(*v);
@@ -97,6 +111,7 @@ std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, co
 struct BaseModel {
   std::string hash;
   TensorState state;             // the weights before any gear
+  TensorState pristine_bn;       // BatchNorm statistics re-estimated on the pristine training frames ("shift")
   std::set<std::string> params;  // trainable tensors (the others are buffers)
   int64_t bytes = 0;             // every tensor a gear may hold
 };
@@ -121,10 +136,14 @@ struct FittedGear {
 // Everything the fit of a level depends on: a resume file with another fingerprint is stale.
 json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const LadderLevel& level,
                        const std::vector<std::string>& tensors) {
-  return {{"model", base.hash},       {"kind", job.kind},     {"tensors", tensors},
+  json f = {{"model", base.hash},       {"kind", job.kind},     {"tensors", tensors},
           {"settings", level.settings}, {"epochs", job.epochs}, {"batch", job.batch},
           {"lr", job.lr},             {"seed", job.seed},     {"stride", job.stride},
           {"max_frames", job.max_frames_per_clip}, {"dataset", job.dataset}, {"val", job.val_dataset}};
+  // Only when not the defaults, so levels fitted before these options existed are still reused.
+  if (job.targets.kind != "labels") f["targets"] = job.targets.to_json();
+  if (job.bn_stats != "reestimate") f["bn_stats"] = job.bn_stats;
+  return f;
 }
 
 std::string done_path(const FitGearsJob& job, const std::string& level) {
@@ -145,19 +164,47 @@ double val_miou(TorchModel& model, const FrameSet& val) {
   return val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
 }
 
-// BatchNorm layers whose running statistics the gear holds: estimated afresh on the level.
-void reestimate_gear_bn(TorchModel& model, const FrameSet& train, const std::set<std::string>& in_gear,
-                        const TensorState& base) {
+// The statistics the gear holds, shifted from the base by what the distortion
+// changes: mean + (distorted - pristine), variance * distorted / pristine.
+void shift_bn(TorchModel& model, const std::set<std::string>& in_gear, const BaseModel& base) {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : model.named_tensors()) {
+    if (!in_gear.count(name)) continue;
+    const auto p = base.pristine_bn.find(name);
+    if (p == base.pristine_bn.end()) continue;
+    const torch::Tensor& b = base.state.at(name);
+    if (name.size() > 12 && name.compare(name.size() - 12, 12, "running_mean") == 0)
+      t.copy_(b + (t - p->second));
+    else if (name.size() > 11 && name.compare(name.size() - 11, 11, "running_var") == 0)
+      t.copy_(b * t / p->second.clamp_min(1e-5));
+  }
+}
+
+// BatchNorm layers whose running statistics the gear holds: estimated on the
+// level (bn_stats reestimate), shifted by the distortion's effect (shift), or left at the base (keep).
+void fit_gear_bn(TorchModel& model, const FrameSet& train, const std::set<std::string>& in_gear,
+                 const BaseModel& base, const std::string& bn_stats) {
   std::set<std::string> bn_layers;
   for (const auto& t : in_gear)
     if (t.find("running_") != std::string::npos) bn_layers.insert(module_of(t));
-  if (bn_layers.empty()) return;
+  if (bn_layers.empty() || bn_stats == "keep") return;
   reestimate_bn(model, train, {bn_layers.begin(), bn_layers.end()});
+  if (bn_stats == "shift") shift_bn(model, in_gear, base);
   // A layer's mean and variance are estimated together; keep only what the gear holds.
   TensorState outside;
-  for (const auto& [name, t] : base)
+  for (const auto& [name, t] : base.state)
     if (!in_gear.count(name)) outside[name] = t;
   load_state(model, outside);
+}
+
+// Every layer's statistics on the pristine frames, the reference "shift" measures from.
+TensorState pristine_bn_statistics(TorchModel& model, const FrameSet& pristine, const TensorState& base) {
+  reestimate_bn(model, pristine, {});
+  TensorState out;
+  for (auto& [name, t] : model.named_tensors())
+    if (name.find("running_") != std::string::npos) out[name] = t.detach().clone();
+  load_state(model, base);
+  return out;
 }
 
 // The gear's parameters fine-tuned on the level; everything else frozen (BatchNorm in eval mode).
@@ -201,7 +248,7 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
   const std::string& name = level.data.level.name;
   const std::set<std::string> in_gear(tensors.begin(), tensors.end());
   const double base_miou = val_miou(model, level.data.val);
-  reestimate_gear_bn(model, level.data.train, in_gear, base.state);
+  fit_gear_bn(model, level.data.train, in_gear, base, job.bn_stats);
   const TrainResult tr = finetune_gear(model, level.data, tensors, base, job);
   double gear_miou = val_miou(model, level.data.val);
   // The untouched base is a candidate too: a gear never makes validation worse.
@@ -273,9 +320,11 @@ json gears_with_ranges(std::vector<FittedGear> fitted, const std::string& featur
 json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::string& feature, const json& gears) {
   int64_t gear_bytes = 0;
   for (const auto& g : gears) gear_bytes += g.at("bytes").get<int64_t>();
-  const json out = {{"base_model_hash", base.hash},
+  json out = {{"base_model_hash", base.hash},
                     {"model_dir", job.model_dir},
                     {"kind", job.kind},
+                    {"targets", job.targets.to_json()},
+                    {"bn_stats", job.bn_stats},
                     {"ladder", job.ladder},
                     {"feature", feature},
                     {"selection", job.selection},
@@ -283,6 +332,8 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
                     {"gear_bytes", gear_bytes},
                     {"overhead", base.bytes ? static_cast<double>(gear_bytes) / base.bytes : 0.0},
                     {"gears", gears}};
+  // With teacher targets, validation figures are agreement with the teacher's pristine prediction.
+  if (job.targets.kind == "teacher") out["validation"] = "agreement with the teacher on pristine frames";
   write_json_file(job.out_dir + "/gears.json", out);
   return out;
 }
@@ -291,12 +342,15 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
 
 json run_fit_gears(const FitGearsJob& job) {
   use_torch_threads(job.threads);
-  check_kind(job);
+  check_job(job);
   TorchModel model(load_model_card(job.model_dir));
   const Ladder ladder = load_ladder(job.ladder);
   const GearTensors gear_tensors = plan_gear_tensors(job, ladder, model);
-  const std::vector<Level> levels = load_levels(job, model.card(), ladder.feature);
-  const BaseModel base = describe_base(model);
+  FrameSet pristine;
+  const std::vector<Level> levels =
+      load_levels(job, model.card(), ladder.feature, job.bn_stats == "shift" ? &pristine : nullptr);
+  BaseModel base = describe_base(model);
+  if (job.bn_stats == "shift") base.pristine_bn = pristine_bn_statistics(model, pristine, base.state);
   fs::create_directories(job.out_dir);
   std::vector<FittedGear> fitted;
   StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);

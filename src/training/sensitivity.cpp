@@ -6,25 +6,32 @@
 #include "gearnn/common/errors.h"
 #include "gearnn/common/progress.h"
 #include "gearnn/training/train_command.h"
+#include "teacher_labels.h"
 
 namespace gearnn {
 
-std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card) {
+std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card, FrameSet* pristine) {
   const cv::Size keep(storage_dim(card.input_width), storage_dim(card.input_height));
   const Ladder ladder = load_ladder(o.ladder);
-  const auto train_clips = load_dataset(o.dataset);
-  const auto val_clips = o.val_dataset.empty() ? std::vector<ClipRef>{} : load_dataset(o.val_dataset);
+  const auto train_clips = with_targets(load_dataset(o.dataset), o.targets, o.model_dir, o.dataset, o.cache_dir,
+                                        o.threads, o.progress);
+  const auto val_clips = o.val_dataset.empty() ? std::vector<ClipRef>{}
+                                               : with_targets(load_dataset(o.val_dataset), o.targets, o.model_dir,
+                                                              o.val_dataset, o.cache_dir, o.threads, o.progress);
+  if (pristine)
+    for (const auto& clip : train_clips)
+      pristine->append(load_frames(clip, clip.video, o.stride, keep, o.max_frames_per_clip));
   std::vector<LevelData> out;
   StepLog log("loading level", static_cast<int64_t>(ladder.levels.size()), o.progress);
   for (const auto& level : ladder.levels) {
     LevelData d;
     d.level = level;
     for (const auto& clip : train_clips)
-      d.train.append(load_frames(render_level(clip, level, o.cache_dir), clip.labels, o.stride, keep,
-                                 o.max_frames_per_clip, &d.features));
+      d.train.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
+                                 &d.features));
     for (const auto& clip : val_clips)
-      d.val.append(load_frames(render_level(clip, level, o.cache_dir), clip.labels, o.stride, keep,
-                               o.max_frames_per_clip, &d.features));
+      d.val.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
+                               &d.features));
     log.done(level.name + ": " + std::to_string(d.train.size()) + " training and " + std::to_string(d.val.size()) +
              " validation frames");
     out.push_back(std::move(d));

@@ -9,6 +9,7 @@
 #include "gearnn/datasets/dataset.h"
 #include "gearnn/datasets/ladder.h"
 #include "gearnn/model/torch_model.h"
+#include "gearnn/training/targets.h"
 #include "gearnn/training/trainer.h"
 
 namespace gearnn {
@@ -25,8 +26,13 @@ struct LevelDataOptions {
   std::string dataset, val_dataset, ladder, cache_dir = ".gearnn-cache";
   int stride = 2, max_frames_per_clip = -1;
   bool progress = false;  // a line per level loaded (rendering the ladder can take minutes)
+  TargetOptions targets;
+  std::string model_dir;  // the default teacher
+  int threads = 0;        // for the teacher's runs
 };
-std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card);
+// With `pristine`, also the training clips' frames as given (undistorted).
+std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card,
+                                       FrameSet* pristine = nullptr);
 
 struct TensorInfo {
   std::string name;

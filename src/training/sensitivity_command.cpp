@@ -73,11 +73,15 @@ json run_sensitivity(const SensitivityJob& job) {
   lo.stride = job.stride;
   lo.max_frames_per_clip = job.max_frames_per_clip;
   lo.progress = job.progress;
+  lo.targets = job.targets;
+  lo.model_dir = job.model_dir;
+  lo.threads = job.threads;
   const auto levels = load_level_data(lo, model.card());
   const auto candidates = gear_candidates(model);
   json out = {{"model", {{"dir", job.model_dir}, {"hash", model_hash(model.card())}}},
               {"ladder", job.ladder},
               {"method", job.method},
+              {"targets", job.targets.to_json()},
               {"epochs", job.epochs},
               {"model_bytes", total_bytes(candidates)},
               {"tensors", tensor_list(candidates)},

@@ -9,6 +9,7 @@
 #include "gearnn/model/segmenter.h"
 #include "gearnn/synth/street_scene.h"
 #include "gearnn/training/trainer.h"
+#include "teacher_labels.h"
 #include "torch_threads.h"
 
 namespace fs = std::filesystem;
@@ -32,6 +33,9 @@ void check_job(const TrainJob& job) {
   if (job.mode != "clean" && job.mode != "augment" && job.mode != "stability")
     fail("--mode", "must be clean, augment or stability");
   if (job.mode != "clean" && job.ladder.empty()) fail("--ladder", "--mode " + job.mode + " needs a ladder");
+  check_targets(job.targets);
+  if (job.targets.kind == "teacher" && job.targets.teacher_dir.empty() && job.init_model.empty())
+    fail("--teacher", "a new model has no teacher of its own: give --teacher DIR or --init DIR");
 }
 
 // The directory of the model to start from: --init, or a new StreetNet written
@@ -66,17 +70,21 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
     for (const auto& l : load_ladder(path).levels) levels.push_back(l);
   TrainingFrames frames;
   frames.levels = job.mode == "clean" ? 0 : levels.size();  // a ladder given with clean mode is read, not rendered
-  for (const auto& clip : load_dataset(job.dataset)) {
-    frames.clean.push_back(load_frames(clip.video, clip.labels, job.stride, keep, job.max_frames_per_clip));
+  auto clips_of = [&](const std::string& dataset) {
+    return with_targets(load_dataset(dataset), job.targets, job.init_model, dataset, job.cache_dir, job.threads,
+                        job.progress);
+  };
+  for (const auto& clip : clips_of(job.dataset)) {
+    frames.clean.push_back(load_frames(clip, clip.video, job.stride, keep, job.max_frames_per_clip));
     if (job.mode == "clean") continue;
     for (const auto& level : levels) {
       const std::string video = render_level(clip, level, job.cache_dir);
-      frames.distorted.push_back(load_frames(video, clip.labels, job.stride, keep, job.max_frames_per_clip));
+      frames.distorted.push_back(load_frames(clip, video, job.stride, keep, job.max_frames_per_clip));
     }
   }
   if (!job.val_dataset.empty())
-    for (const auto& clip : load_dataset(job.val_dataset))
-      frames.val.append(load_frames(clip.video, clip.labels, job.stride, keep, job.max_frames_per_clip));
+    for (const auto& clip : clips_of(job.val_dataset))
+      frames.val.append(load_frames(clip, clip.video, job.stride, keep, job.max_frames_per_clip));
   return frames;
 }
 
@@ -121,6 +129,7 @@ json training_record(const TrainJob& job, size_t samples, const TrainOptions& o,
   json history = json::array();
   for (const auto& h : r.history) history.push_back(h.to_json());
   return {{"mode", job.mode},
+          {"targets", job.targets.to_json()},
           {"dataset", job.dataset},
           {"val_dataset", job.val_dataset},
           {"ladder", job.ladder},

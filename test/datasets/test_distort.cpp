@@ -182,3 +182,35 @@ TEST_CASE("load_frames takes a smaller rendition of its labels and measures its 
   const std::string err = error_of([&] { load_frames(dir + "/odd.mp4", labels, 2, {240, 144}); });
   CHECK(err.find(frame_png_path(labels, 0)) == 0);
 }
+
+TEST_CASE("datasets: unlabelled inputs and frame ranges", "[dataset]") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string dir = scratch_dir("dataset-ranges");
+  write_text_file(dir + "/d.json", R"({"clips": [")" + clip + R"(", ")" + clip + R"(/video.mkv",
+      {"video": ")" + clip + R"(/video.mkv", "labels": ")" + clip + R"(/labels", "frames": [4, 10]},
+      {"video": "rel.mp4", "frames": [2, null]}]})");
+  const auto clips = load_dataset(dir + "/d.json");
+  REQUIRE(clips.size() == 4);
+  CHECK(clips[0].labels == clip + "/labels");  // a synth directory
+  CHECK(clips[1].labels.empty());              // a plain input: no labels
+  CHECK(clips[2].frames.first == 4);
+  CHECK(clips[2].frames.end == 10);
+  CHECK(clips[3].video == dir + "/rel.mp4");
+  CHECK(clips[3].frames.end == -1);
+  // Every 3rd frame of [4, 10): 4 and 7, with their own labels.
+  const FrameSet part = load_frames(clips[2], clips[2].video, 3, {320, 192});
+  const FrameSet all = load_frames(clip + "/video.mkv", clip + "/labels", 1, {320, 192});
+  REQUIRE(part.size() == 2);
+  CHECK(cv::norm(part.labels[0], all.labels[4], cv::NORM_INF) == 0);
+  CHECK(cv::norm(part.labels[1], all.labels[7], cv::NORM_INF) == 0);
+  // An unlabelled clip cannot give label targets.
+  CHECK(error_of([&] { load_frames(clips[1], clips[1].video, 1, {320, 192}); }).find(clip + "/video.mkv: ") == 0);
+  for (const char* bad : {R"({"clips": [{"video": "a.mp4", "frames": [5, 2]}]})",
+                          R"({"clips": [{"video": "a.mp4", "frames": [-1, 2]}]})",
+                          R"({"clips": [{"video": "a.mp4", "frames": "all"}]})",
+                          R"({"clips": [{"video": "a.mp4", "labels": 3}]})"}) {
+    INFO(bad);
+    write_text_file(dir + "/bad.json", bad);
+    CHECK(error_of([&] { load_dataset(dir + "/bad.json"); }).find(dir + "/bad.json: ") == 0);
+  }
+}

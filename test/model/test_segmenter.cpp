@@ -8,6 +8,7 @@
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/torch_model.h"
 #include "test_support.h"
+#include "catch_with_torch.h"  // after LibTorch's headers
 
 using namespace gearnn;
 using namespace gearnn::test;

@@ -37,6 +37,9 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "train --init",
                                             "train --ladder",
                                             "train --checkpoint",
+                                            "train --teacher",  // absent: the --init model (help says so)
+                                            "sensitivity --teacher",
+                                            "fit-gears --teacher",
                                             "select --out",
                                             "fit-gears --val",
                                             "fit-gears --selection",

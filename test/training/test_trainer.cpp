@@ -6,6 +6,7 @@
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/training/trainer.h"
 #include "test_support.h"
+#include "catch_with_torch.h"  // after LibTorch's headers
 
 using namespace gearnn;
 using namespace gearnn::test;

@@ -1,5 +1,6 @@
 #pragma once
 // Labelled clips for training and evaluation, and their frames in memory.
+#include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -8,14 +9,25 @@
 
 namespace gearnn {
 
-struct ClipRef {
-  std::string video;   // any input libavformat opens
-  std::string labels;  // directory of %06d.png, frame 0 first
+// Frames [first, end) of a clip; end -1: to the end of the input.
+struct FrameRange {
+  int64_t first = 0, end = -1;
+  bool contains(int64_t index) const { return index >= first && (end < 0 || index < end); }
 };
 
-// A dataset file: {"clips": [{"video": "...", "labels": "..."}, "synth/dir", ...]}.
-// A plain string names a `gearnn synth` directory (video.mkv + labels/).
-// Relative paths are taken from the dataset file's directory.
+struct ClipRef {
+  std::string video;   // any input libavformat opens
+  std::string labels;  // directory of %06d.png named by frame index; empty: no labels
+  FrameRange frames;
+};
+
+// A dataset file: {"clips": [{"video": "...", "labels": "...", "frames": [0, 300]}, "synth/dir", "cam.mp4", ...]}.
+// A plain string names a `gearnn synth` directory (video.mkv + labels/) or,
+// when it is not one, an input without labels. "labels" and "frames" are
+// optional: one long video can be split by frame ranges into fitting,
+// validation and test parts without copying. Unlabelled clips need teacher
+// targets (`--targets teacher`). Relative paths are taken from the dataset
+// file's directory.
 std::vector<ClipRef> load_dataset(const std::string& path);
 
 struct FrameSet {
@@ -25,10 +37,14 @@ struct FrameSet {
   void append(const FrameSet& other);
 };
 
-// Decodes every `stride`-th frame of `video` with its label, both resized to
-// `size` (area for images, nearest for labels) to keep memory small.
-// `labels_dir` is read for the same frame indices.
-// With `features`, also records each kept frame's quality features.
+// Decodes every `stride`-th frame of the clip's range from `video` (the clip
+// itself or a rendering of it) with its label, both resized to `size` (area or
+// bilinear for images, nearest for labels) to keep memory small. A frame may
+// be a smaller rendition of its label (same shape). With `features`, also
+// records each kept frame's quality features.
+FrameSet load_frames(const ClipRef& clip, const std::string& video, int stride, cv::Size size, int max_frames = -1,
+                     std::vector<FrameFeatures>* features = nullptr);
+// The same for a whole labelled video.
 FrameSet load_frames(const std::string& video, const std::string& labels_dir, int stride, cv::Size size,
                      int max_frames = -1, std::vector<FrameFeatures>* features = nullptr);
 

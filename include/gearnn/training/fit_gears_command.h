@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gearnn/common/json_io.h"
+#include "gearnn/training/targets.h"
 
 namespace gearnn {
 
@@ -13,6 +14,12 @@ struct FitGearsJob {
   std::string selection;       // from `gearnn select` (kind "gears")
   // gears | bn (re-estimated BatchNorm statistics only) | full (every tensor: one model per level)
   std::string kind = "gears";
+  TargetOptions targets;       // teacher: unlabelled clips, the model itself by default
+  // BatchNorm statistics a gear holds: "reestimate" on the level's frames, or
+  // "shift": the base statistics moved by the shift the distortion causes on the
+  // same frames (distorted minus pristine), which cancels the scenes' own
+  // statistics; "keep": the base values.
+  std::string bn_stats = "reestimate";
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
   uint64_t seed = 1;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gearnn/common/json_io.h"
+#include "gearnn/training/targets.h"
 
 namespace gearnn {
 
@@ -16,6 +17,7 @@ struct TrainJob {
   int64_t head = 64;
   std::string out_dir;
   std::string mode = "clean";             // clean | augment | stability
+  TargetOptions targets;                  // teacher: unlabelled clips, the --init model by default
   std::string ladder;                     // levels for augment / stability (several, comma separated)
   std::string cache_dir = ".gearnn-cache";
   double stability_weight = 1.0;
