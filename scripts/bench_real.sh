@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Gears for real, unlabelled footage: opencv-doc's vtest.avi (a real 768x576
+# street scene, 795 frames at 10 fps), split in time: fit on frames 0-399,
+# validate on 400-494, test on the last 300 (495-794). No labels anywhere: the
+# targets are each model's own prediction on the pristine frames (teacher
+# targets), and every figure is AGREEMENT with that prediction on the pristine
+# test frames (never mIoU). For both shipped models, per level of the QP and
+# brightness ladders and on a dynamic schedule (configs/schedules/real-dynamic.json),
+# prints agreement for:
+#   none         the model alone
+#   shipped      its shipped gear sets (fitted on labelled synthetic clips)
+#   label-free   gear sets fitted here with --targets teacher (--bn-stats $BN_STATS)
+#   augment      (street only) the label-free augment baseline: street fine-tuned
+#                on every level with teacher targets, at augment's usual budget
+# Finished steps are kept: an interrupted run resumes.
+# Usage: scripts/bench_real.sh [WORK_DIR]   (after scripts/setup.sh; installs opencv-doc)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gearnn=${GEARNN:-build/gearnn}
+work=${1:-build/bench-real}
+bn_stats=${BN_STATS:-shift}
+scripts/install_footage.sh > /dev/null
+footage=/usr/share/doc/opencv-doc/examples/data/vtest.avi
+mkdir -p "$work"
+
+# The parts, as frame ranges of the one video (no copies for fitting and validation).
+echo "{\"clips\": [{\"video\": \"$footage\", \"frames\": [0, 400]}]}" > "$work/fit.json"
+echo "{\"clips\": [{\"video\": \"$footage\", \"frames\": [400, 495]}]}" > "$work/val.json"
+# The test part as its own lossless file, so every rendering starts at its first frame.
+if [ ! -f "$work/test.mkv" ]; then
+  ffmpeg -nostdin -v error -y -i "$footage" -vf "select=gte(n\,495)" -fps_mode passthrough -c:v ffv1 "$work/test.tmp.mkv"
+  mv "$work/test.tmp.mkv" "$work/test.mkv"
+fi
+
+for model in street street-robust; do
+  m=data/models/$model
+  for ladder in qp brightness; do
+    out="$work/gears-$model-$ladder"
+    [ -f "$out/gears.json" ] && continue
+    common=(--model "$m" --dataset "$work/fit.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
+            --stride 4 --targets teacher)
+    [ -f "$work/sensitivity-$model-$ladder.json" ] ||
+      $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$model-$ladder.json"
+    [ -f "$work/selection-$model-$ladder.json" ] ||
+      $gearnn select --scores "$work/sensitivity-$model-$ladder.json" --budget 0.2% \
+        --out "$work/selection-$model-$ladder.json"
+    $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$model-$ladder.json" \
+      --epochs 8 --lr 0.003 --bn-stats "$bn_stats" --out "$out"
+  done
+  [ -f "$work/gears-$model-combined/gears.json" ] ||
+    $gearnn combine-gears "$work/gears-$model-brightness" "$work/gears-$model-qp" --out "$work/gears-$model-combined" ||
+    $gearnn combine-gears "$work/gears-$model-brightness" "$work/gears-$model-qp" --neutral b1.00 \
+      --out "$work/gears-$model-combined"
+done
+[ -f "$work/models/augment/model.json" ] ||
+  $gearnn train --init data/models/street --mode augment --targets teacher --dataset "$work/fit.json" \
+    --val "$work/val.json" --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$work/cache" \
+    --epochs 4 --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-augment" --resume --out "$work/models/augment"
+
+# Test renderings: every level, and the dynamic schedule.
+mkdir -p "$work/levels"
+for ladder in qp brightness; do
+  /usr/bin/python3 -c "
+import json,sys
+for l in json.load(open('configs/ladders/$ladder.json'))['levels']:
+    print(l['name'], ' '.join(f'--{k} {v}' for k, v in l.items() if k != 'name'))" |
+  while read -r name args; do
+    [ -f "$work/levels/$name.mp4" ] || $gearnn distort --quiet "$work/test.mkv" --out "$work/levels/$name.mp4" $args
+  done
+done
+[ -f "$work/levels/dynamic.mp4" ] || $gearnn distort --quiet "$work/test.mkv" --out "$work/levels/dynamic.mp4" \
+  --schedule configs/schedules/real-dynamic.json
+
+/usr/bin/python3 - "$gearnn" "$work" <<'PY'
+import json, os, subprocess, sys
+gearnn, work = sys.argv[1:3]
+def run(video, model, gears, reference, out):
+    if not os.path.exists(f"{out}/report.json"):
+        cmd = [gearnn, "run", video, "--model", model, "--out", out, "--quiet"]
+        cmd += ["--masks", "none", "--reference", reference] if reference else ["--masks", "ids"]
+        if gears: cmd += ["--gears", gears]
+        subprocess.run(cmd, check=True)
+    return json.load(open(f"{out}/report.json"))
+levels = [(lad, l["name"]) for lad in ("qp", "brightness") for l in json.load(open(f"configs/ladders/{lad}.json"))["levels"]]
+for model in ("street", "street-robust"):
+    m = f"data/models/{model}"
+    # The reference: the model's own masks on the pristine test frames.
+    ref = f"{work}/runs/{model}/pristine"
+    run(f"{work}/test.mkv", m, None, None, ref)
+    methods = {"none": (m, None), "shipped": (m, f"{m}/gears/{{ladder}}"),
+               "label-free": (m, f"{work}/gears-{model}-{{ladder}}")}
+    if model == "street":
+        methods["augment"] = (f"{work}/models/augment", None)
+    print(f"\n{model}: agreement with its own prediction on the pristine test frames (frames 495-794 of vtest.avi)")
+    print("| level | " + " | ".join(methods) + " |")
+    print("|---|" + "---|" * len(methods))
+    rows = [(lad, name, f"{work}/levels/{name}.mp4") for lad, name in levels]
+    rows.append(("combined", "dynamic", f"{work}/levels/dynamic.mp4"))
+    means = {k: [] for k in methods}
+    for ladder, name, video in rows:
+        cells = []
+        for k, (mm, g) in methods.items():
+            g = g.format(ladder=ladder) if g else None
+            if not os.path.exists(f"{mm}/model.json") or (g and not os.path.exists(f"{g}/gears.json")):
+                cells.append("n/a"); continue
+            r = run(video, mm, g, ref, f"{work}/runs/{model}/{name}/{k}")
+            a = r["agreement"]["agreement"]
+            if name != "dynamic": means[k].append(a)
+            cells.append(f"{a:.4f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("| **mean over levels** | " + " | ".join(f"**{sum(v) / len(v):.4f}**" if len(v) == len(levels) else "n/a"
+                                           for v in means.values()) + " |")
+PY
