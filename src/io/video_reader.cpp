@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 #include <opencv2/imgproc.hpp>
 
 #include "gearnn/common/errors.h"
@@ -84,6 +85,7 @@ struct VideoReader::Impl {
   int64_t next_index = 0;
   double last_pts_time = -1;
   bool flushing = false, finished = false;
+  bool peeked = false;  // `frame` holds the first frame, decoded on opening to learn its size
   QpNormalizer qp_levels;
 
   static int interrupt(void* self) {
@@ -130,14 +132,9 @@ struct VideoReader::Impl {
     dec->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;  // per-block QP
     rc = avcodec_open2(dec, codec, nullptr);
     if (rc < 0) fail(path, "cannot open decoder " + std::string(codec->name) + " (" + av_error_text(rc) + ")");
-    if (dec->width <= 0 || dec->height <= 0) fail(path, "video stream has no frame size");
     time_base = st->time_base;
     info.rotation = opt.apply_rotation ? display_rotation(st) : 0;
     const bool turned = info.rotation % 180 != 0;
-    info.width = turned ? dec->height : dec->width;
-    info.height = turned ? dec->width : dec->height;
-    info.max_width = info.width;
-    info.max_height = info.height;
     auto consider = [&](int coded_width, int coded_height) {  // keeps the largest, display orientation
       const int w = turned ? coded_height : coded_width, h = turned ? coded_width : coded_height;
       if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
@@ -145,6 +142,9 @@ struct VideoReader::Impl {
         info.max_height = h;
       }
     };
+    if (dec->width > 0 && dec->height > 0) consider(dec->width, dec->height);  // the header's
+    info.width = info.max_width;
+    info.height = info.max_height;
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
       const AVCodecParameters* par = fmt->streams[i]->codecpar;
       if (par->codec_type == AVMEDIA_TYPE_VIDEO && par->width > 0 && par->height > 0) consider(par->width, par->height);
@@ -161,6 +161,24 @@ struct VideoReader::Impl {
       info.duration = fmt->duration / static_cast<double>(AV_TIME_BASE);
     pkt = av_packet_alloc();
     frame = av_frame_alloc();
+    if (info.width <= 0 || info.height <= 0) size_from_first_frame(consider);
+  }
+
+  // The stream header has no frame size when the probe read no decodable
+  // frame (a stream joined long before its next key frame): decode the first
+  // frame now, keep it for read(), and take its size, so the sizes the run's
+  // outputs are made at are known before the first read.
+  template <typename Consider>
+  void size_from_first_frame(Consider consider) {
+    if (!decode_next()) {
+      if (stopped()) fail(path, "stopped before the first frame, and the input declares no frame size");
+      fail(path, "no decodable video frames");
+    }
+    peeked = true;
+    consider(frame->width, frame->height);
+    const bool turned = info.rotation % 180 != 0;
+    info.width = turned ? frame->height : frame->width;
+    info.height = turned ? frame->width : frame->height;
   }
 
   // Pulls one decoded frame into `frame`; false at the end of the stream.
@@ -180,7 +198,10 @@ struct VideoReader::Impl {
       if (rc < 0) fail(path, "read error, file truncated or corrupt (" + av_error_text(rc) + ")");
       if (pkt->stream_index == stream) {
         rc = avcodec_send_packet(dec, pkt);
-        if (rc < 0 && rc != AVERROR(EAGAIN))
+        // Until the first frame, packets the decoder cannot take yet (a stream
+        // joined before its parameter sets) are skipped, as a player joining does.
+        const bool joining = next_index == 0 && !peeked && rc == AVERROR_INVALIDDATA;
+        if (rc < 0 && rc != AVERROR(EAGAIN) && !joining)
           fail(path, "corrupt video data near frame " + std::to_string(next_index) + " (" + av_error_text(rc) + ")");
       }
       av_packet_unref(pkt);
@@ -260,7 +281,7 @@ const VideoInfo& VideoReader::info() const { return impl_->info; }
 bool VideoReader::read(DecodedFrame& out) {
   Impl& d = *impl_;
   if (d.finished) return false;
-  if (d.stopped() || !d.decode_next()) {
+  if (d.stopped() || !(std::exchange(d.peeked, false) || d.decode_next())) {
     d.finished = true;
     d.check_complete();
     return false;

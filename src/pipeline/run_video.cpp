@@ -127,6 +127,7 @@ json run_video(const RunOptions& o) {
   LoadedModel model(o);
   cv::Size output_size = requested_output_size(o);
   VideoReader reader = open_input(o, output_size);
+  // The reader knows a size on opening: declared, else its first frame's.
   if (output_size.empty()) output_size = {reader.info().max_width, reader.info().max_height};
   std::future<std::string> input_hash = hash_input_in_background(o.input);
   const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info(), output_size);

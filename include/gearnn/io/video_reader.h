@@ -22,9 +22,12 @@ struct DecodedFrame {
 };
 
 struct VideoInfo {
-  int width = 0, height = 0;  // of the chosen stream's header, in display orientation
+  // Of the chosen stream's header, in display orientation. A header without a
+  // size (a stream joined long before its next key frame) is sized by the
+  // first frame, which the reader then decodes on opening.
+  int width = 0, height = 0;
   int max_width = 0, max_height = 0;  // largest size the input declares (any video stream or
-                                      // playlist variant; else the header's), display orientation
+                                      // playlist variant; else width, height), display orientation
   int rotation = 0;           // clockwise degrees (0, 90, 180, 270) frames are turned by to be displayed
   bool live = false;          // a pipe or network stream: no declared length to check against
   double fps = 0;             // nominal frame rate (0 if unknown)

@@ -18,7 +18,8 @@ struct RunOptions {
   std::string masks = "ids";  // none | ids | color
   std::string overlay_path;   // optional .mp4/.mkv colour overlay video
   // Output size of masks, overlay and label comparison, "WxH". Empty: the
-  // labels' size with --gt, else the largest size the input declares. Frames
+  // labels' size with --gt, else the largest size the input declares, else
+  // (a stream whose header has no size) its first frame's. Frames
   // of other sizes (ABR renditions) are segmented at their own size and their
   // logits resized to this size before the argmax.
   std::string size;
