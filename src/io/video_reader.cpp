@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 #include <opencv2/imgproc.hpp>
 
@@ -54,10 +55,22 @@ int display_rotation(const AVStream* st) {
   return ((degrees % 360) + 360) % 360;
 }
 
+bool is_url(const std::string& url) { return url.find("://") != std::string::npos && url.rfind("file://", 0) != 0; }
+
 bool is_live_input(const std::string& url, const AVFormatContext* fmt) {
-  if (url.rfind("pipe:", 0) == 0) return true;
-  if (url.find("://") != std::string::npos && url.rfind("file://", 0) != 0) return true;
+  if (url.rfind("pipe:", 0) == 0 || is_url(url)) return true;
   return fmt->pb && !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL);
+}
+
+// FFmpeg waits for ever on a network input that sends nothing (UDP, a stalled
+// server). rw_timeout bounds each read of the protocols avio opens (tcp, srt,
+// http...), but udp replaces it with its own `timeout`, and rtsp opens its own
+// sockets with `timeout` (all in microseconds; rtmp's `timeout` means listening).
+void add_network_timeout(const std::string& url, double seconds, AVDictionary** options) {
+  const std::string us = std::to_string(static_cast<int64_t>(seconds * 1e6));
+  if (!av_dict_get(*options, "rw_timeout", nullptr, 0)) av_dict_set(options, "rw_timeout", us.c_str(), 0);
+  const bool own_timeout = url.rfind("udp", 0) == 0 || url.rfind("rtsp", 0) == 0;
+  if (own_timeout && !av_dict_get(*options, "timeout", nullptr, 0)) av_dict_set(options, "timeout", us.c_str(), 0);
 }
 
 void init_network_once() {
@@ -85,7 +98,8 @@ struct VideoReader::Impl {
   int64_t next_index = 0;
   double last_pts_time = -1;
   bool flushing = false, finished = false;
-  bool peeked = false;  // `frame` holds the first frame, decoded on opening to learn its size
+  bool peeked = false;    // `frame` holds the first frame, decoded on opening to learn its size
+  std::string end_error;  // the read error that ended a live input
   QpNormalizer qp_levels;
 
   static int interrupt(void* self) {
@@ -95,8 +109,7 @@ struct VideoReader::Impl {
   std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   bool stopped() const {
     if (opt.stop && opt.stop->load()) return true;
-    return opt.max_seconds > 0 &&
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - opened).count() > opt.max_seconds;
+    return opt.max_seconds > 0 && seconds_open() > opt.max_seconds;
   }
 
   ~Impl() {
@@ -107,16 +120,44 @@ struct VideoReader::Impl {
     avformat_close_input(&fmt);
   }
 
-  void open() {
-    url = path == "-" ? "pipe:0" : path;
-    if (url.find("://") != std::string::npos) init_network_once();
+  // Opens the container (connects, for a network input) with the input options.
+  void open_input() {
+    const bool network = is_url(url);
+    if (network) init_network_once();
+    AVDictionary* options = nullptr;
+    for (const auto& [key, value] : opt.input_options) av_dict_set(&options, key.c_str(), value.c_str(), 0);
+    if (network) add_network_timeout(url, opt.network_timeout, &options);
     fmt = avformat_alloc_context();
     if (!fmt) fail(path, "out of memory");
     fmt->interrupt_callback = {&Impl::interrupt, this};
-    int rc = avformat_open_input(&fmt, url.c_str(), nullptr, nullptr);  // frees fmt on failure
-    if (rc < 0) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
+    int rc = avformat_open_input(&fmt, url.c_str(), nullptr, &options);  // frees fmt on failure
+    // What is left in `options` is what nothing took (our timeouts may go unused).
+    std::string unused;
+    for (const AVDictionaryEntry* e = nullptr; (e = av_dict_get(options, "", e, AV_DICT_IGNORE_SUFFIX));)
+      if (opt.input_options.count(e->key) && unused.empty()) unused = e->key;
+    av_dict_free(&options);
+    if (rc < 0) {
+      if (stopped()) fail(path, "stopped before the input opened");
+      if (!network) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
+      if (seconds_open() >= opt.network_timeout) {
+        char waited[32];
+        std::snprintf(waited, sizeof waited, "%g", opt.network_timeout);
+        fail(path, "nothing received for " + std::string(waited) + " s (" + av_error_text(rc) + ")");
+      }
+      fail(path, "cannot open stream (" + av_error_text(rc) + ")");
+    }
+    if (!unused.empty()) fail("input option " + unused, "not an option " + path + " takes");
     rc = avformat_find_stream_info(fmt, nullptr);
     if (rc < 0) fail(path, "cannot read stream info (" + av_error_text(rc) + ")");
+  }
+
+  double seconds_open() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - opened).count();
+  }
+
+  void open() {
+    url = path == "-" ? "pipe:0" : path;
+    open_input();
     const AVCodec* codec = nullptr;
     stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (stream < 0 || !codec) fail(path, "not a video file (no decodable video stream)");
@@ -130,7 +171,7 @@ struct VideoReader::Impl {
     dec->thread_count = std::max(1, opt.decode_threads);
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     dec->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;  // per-block QP
-    rc = avcodec_open2(dec, codec, nullptr);
+    int rc = avcodec_open2(dec, codec, nullptr);
     if (rc < 0) fail(path, "cannot open decoder " + std::string(codec->name) + " (" + av_error_text(rc) + ")");
     time_base = st->time_base;
     info.rotation = opt.apply_rotation ? display_rotation(st) : 0;
@@ -190,6 +231,12 @@ struct VideoReader::Impl {
       if (rc != AVERROR(EAGAIN)) fail(path, "corrupt video data (" + av_error_text(rc) + ")");
       if (flushing) return false;
       rc = av_read_frame(fmt, pkt);
+      if (rc < 0 && rc != AVERROR_EOF && info.live && next_index > 0 && !stopped()) {
+        // Once frames have come, a live input ends this way too: UDP only by
+        // silence (the read timeout), SRT by a broken connection.
+        end_error = av_error_text(rc);
+        rc = AVERROR_EOF;
+      }
       if (rc == AVERROR_EOF || (rc < 0 && stopped())) {
         flushing = true;
         avcodec_send_packet(dec, nullptr);
@@ -277,6 +324,8 @@ VideoReader::VideoReader(const std::string& path, ReaderOptions options) : impl_
 VideoReader::~VideoReader() = default;
 
 const VideoInfo& VideoReader::info() const { return impl_->info; }
+
+const std::string& VideoReader::end_error() const { return impl_->end_error; }
 
 bool VideoReader::read(DecodedFrame& out) {
   Impl& d = *impl_;

@@ -81,6 +81,7 @@ VideoReader open_input(const RunOptions& o, cv::Size output_size) {
   ro.output_height = output_size.height;  // for the `scale` feature; 0 = the input's largest
   ro.stop = o.stop;
   ro.max_seconds = o.max_seconds;
+  ro.input_options = o.input_options;
   return VideoReader(o.input, ro);
 }
 
@@ -139,6 +140,7 @@ json run_video(const RunOptions& o) {
 
   const RunFacts facts{o,
                        reader.info(),
+                       reader.end_error(),
                        output_size,
                        input_hash.valid() ? std::optional(input_hash.get()) : std::nullopt,
                        model.segmenter,

@@ -5,6 +5,7 @@
 // size they were coded at: an adaptive-bitrate stream changes size mid-way.
 #include <opencv2/core.hpp>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -46,6 +47,14 @@ struct ReaderOptions {
   // input (not an error): how a signal ends a live run cleanly.
   const std::atomic<bool>* stop = nullptr;
   double max_seconds = -1;  // > 0: reading ends, as at the end of the input, this long after opening
+  // FFmpeg options for opening the input (protocol and demuxer AVOptions, as
+  // `ffmpeg -KEY VALUE -i INPUT` takes them), e.g. {"rtsp_flags", "listen"}.
+  // A key the input does not take is an error naming it.
+  std::map<std::string, std::string> input_options;
+  // A network input (URL) that sends nothing for this long fails to open, or,
+  // once frames have arrived, has ended. Given as FFmpeg's rw_timeout (and
+  // rtsp's timeout) unless input_options set those.
+  double network_timeout = 10;
 };
 
 class VideoReader {
@@ -59,6 +68,9 @@ class VideoReader {
   // Next frame in presentation order; false at the end. Throws Error (naming
   // the file) on unreadable, corrupt or truncated input.
   bool read(DecodedFrame& frame);
+  // Why a live input ended when a read error ended it (a read timeout, a
+  // broken connection: how UDP and SRT streams end); empty otherwise.
+  const std::string& end_error() const;
 
  private:
   struct Impl;

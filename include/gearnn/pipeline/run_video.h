@@ -3,6 +3,7 @@
 // segment -> write masks, per-frame records and a report. Three threads joined
 // by bounded queues: decode, inference, writing.
 #include <atomic>
+#include <map>
 #include <string>
 
 #include "gearnn/common/json_io.h"
@@ -28,6 +29,8 @@ struct RunOptions {
   int hold = 1;               // hysteresis: frames a new gear must match before switching
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
+  // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).
+  std::map<std::string, std::string> input_options;
   // Set (e.g. by a SIGINT/SIGTERM handler) to end the run as at the end of the
   // input: the frames read so far are finished and the report is complete.
   const std::atomic<bool>* stop = nullptr;
