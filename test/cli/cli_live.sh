@@ -17,10 +17,14 @@ source_args=(-nostdin -v error -f lavfi -i testsrc2=size=320x192:rate=10)
 encode_args=(-c:v libx264 -preset ultrafast -qp 26 -g 10 -pix_fmt yuv420p -f mpegts)  # a key frame a second
 port=$((20000 + $$ % 20000))
 
-# 1. Standard input: a pipe from another ffmpeg, to its end.
+# 1. Standard input: a pipe from another ffmpeg, to its end. The overlay of a
+# live run is a fragmented MP4 (no per-frame index in memory), complete when the run is.
 ffmpeg "${source_args[@]}" -frames:v 20 "${encode_args[@]}" - |
-  "$gearnn" run - --model "$model" --out "$work/stdin" --quiet --threads 1
+  "$gearnn" run - --model "$model" --out "$work/stdin" --quiet --threads 1 --overlay "$work/stdin/overlay.mp4"
 check_complete "$work/stdin" 20
+overlay_frames=$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$work/stdin/overlay.mp4")
+[ "$overlay_frames" -eq 20 ] || fail "overlay.mp4 of the stdin run has $overlay_frames frames, expected 20"
+grep -q moof "$work/stdin/overlay.mp4" || fail "overlay.mp4 of the stdin run is not fragmented"
 
 # 2. A UDP stream that would run for 60 s, ended by --max-seconds 4.
 # The sender starts first, as a camera would be; the run joins at a key frame.
