@@ -61,7 +61,7 @@ TEST_CASE("a UDP input nobody sends to fails once the network timeout passes", "
   CHECK(waited < 10);
 }
 
-TEST_CASE("input options reach FFmpeg; one nothing takes is an error naming it", "[video][network][errors]") {
+TEST_CASE("input options reach FFmpeg, and one nothing takes is an error naming it", "[video][network][errors]") {
   const std::string video = synth_clip() + "/video.mkv";
   ReaderOptions o;
   o.input_options = {{"probesize", "100000"}};  // a demuxer option, taken
