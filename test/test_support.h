@@ -129,6 +129,20 @@ inline std::string abr_stream() {
   });
 }
 
+// An MPEG-TS stream whose header declares no frame size, as a stream joined
+// long before its next key frame is: 13 s of H.264 stripped of its parameter
+// sets (more than the 7 s the probe reads, none of it decodable), then 20
+// frames of 160x96 that decode (sizeless.ts). 10 fps.
+inline std::string sizeless_stream() {
+  return fixture("sizeless-stream", [&](const std::string& dir) {
+    const std::string encode = "ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=160x96:rate=10 -c:v libx264 "
+                               "-preset ultrafast -qp 30 -g 50 -pix_fmt yuv420p ";
+    must(encode + "-t 13 -bsf:v 'filter_units=remove_types=7|8' -f mpegts " + dir + "/joined.ts");
+    must(encode + "-t 2 -output_ts_offset 13 -f mpegts " + dir + "/decodable.ts");
+    must("cat " + dir + "/joined.ts " + dir + "/decodable.ts > " + dir + "/sizeless.ts");
+  }) + "/sizeless.ts";
+}
+
 // The message of the gearnn::Error that fn throws; empty if it throws none.
 inline std::string error_of(const std::function<void()>& fn) {
   try {

@@ -22,6 +22,17 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   add_masks_option(cmd, o.masks);
   cmd->add_option("--overlay", o.overlay_path, "Also write a colour overlay video (e.g. overlay.mp4)");
   cmd->add_option("--max-seconds", o.max_seconds, "Stop reading this long after opening the input (-1 = never)");
+  cmd->add_option("--input-option", a.input_options,
+                  "FFmpeg option for opening the input, KEY=VALUE, repeatable (e.g. rtsp_flags=listen, "
+                  "rw_timeout=MICROSECONDS)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false)  // one pair per --input-option: the input may follow
+      ->check(CLI::Validator(
+          [](std::string& kv) {
+            const auto eq = kv.find('=');
+            return eq == std::string::npos || eq == 0 ? "expected KEY=VALUE" : "";
+          },
+          "KEY=VALUE"));
   cmd->add_option("--size", o.size,
                   "Output size WxH of masks, overlay and label comparison (empty: the labels' size, else the "
                   "input's largest)");
@@ -56,6 +67,10 @@ void run_command(RunArgs& a) {
     if (!o.tag.is_object()) fail("--tag", "must be a JSON object");
   }
   o.progress = !a.quiet;
+  for (const std::string& kv : a.input_options) {  // checked to have KEY=VALUE when parsed
+    const auto eq = kv.find('=');
+    o.input_options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
   json report;
   const auto started = std::filesystem::file_time_type::clock::now();
   try {

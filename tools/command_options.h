@@ -30,6 +30,7 @@ struct RunArgs {
   bool quiet = false;
   std::string html;
   std::string tag;  // JSON object, parsed when the command runs
+  std::vector<std::string> input_options;  // KEY=VALUE, checked when parsed, into options.input_options when run
 };
 CLI::App* bind_run_options(CLI::App& app, RunArgs& a);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <utility>
 #include <opencv2/imgproc.hpp>
 
 #include "gearnn/common/errors.h"
@@ -53,10 +55,22 @@ int display_rotation(const AVStream* st) {
   return ((degrees % 360) + 360) % 360;
 }
 
+bool is_url(const std::string& url) { return url.find("://") != std::string::npos && url.rfind("file://", 0) != 0; }
+
 bool is_live_input(const std::string& url, const AVFormatContext* fmt) {
-  if (url.rfind("pipe:", 0) == 0) return true;
-  if (url.find("://") != std::string::npos && url.rfind("file://", 0) != 0) return true;
+  if (url.rfind("pipe:", 0) == 0 || is_url(url)) return true;
   return fmt->pb && !(fmt->pb->seekable & AVIO_SEEKABLE_NORMAL);
+}
+
+// FFmpeg waits for ever on a network input that sends nothing (UDP, a stalled
+// server). rw_timeout bounds each read of the protocols avio opens (tcp, srt,
+// http...), but udp replaces it with its own `timeout`, and rtsp opens its own
+// sockets with `timeout` (all in microseconds; rtmp's `timeout` means listening).
+void add_network_timeout(const std::string& url, double seconds, AVDictionary** options) {
+  const std::string us = std::to_string(static_cast<int64_t>(seconds * 1e6));
+  if (!av_dict_get(*options, "rw_timeout", nullptr, 0)) av_dict_set(options, "rw_timeout", us.c_str(), 0);
+  const bool own_timeout = url.rfind("udp", 0) == 0 || url.rfind("rtsp", 0) == 0;
+  if (own_timeout && !av_dict_get(*options, "timeout", nullptr, 0)) av_dict_set(options, "timeout", us.c_str(), 0);
 }
 
 void init_network_once() {
@@ -84,6 +98,8 @@ struct VideoReader::Impl {
   int64_t next_index = 0;
   double last_pts_time = -1;
   bool flushing = false, finished = false;
+  bool peeked = false;    // `frame` holds the first frame, decoded on opening to learn its size
+  std::string end_error;  // the read error that ended a live input
   QpNormalizer qp_levels;
 
   static int interrupt(void* self) {
@@ -93,8 +109,7 @@ struct VideoReader::Impl {
   std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   bool stopped() const {
     if (opt.stop && opt.stop->load()) return true;
-    return opt.max_seconds > 0 &&
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - opened).count() > opt.max_seconds;
+    return opt.max_seconds > 0 && seconds_open() > opt.max_seconds;
   }
 
   ~Impl() {
@@ -105,16 +120,44 @@ struct VideoReader::Impl {
     avformat_close_input(&fmt);
   }
 
-  void open() {
-    url = path == "-" ? "pipe:0" : path;
-    if (url.find("://") != std::string::npos) init_network_once();
+  // Opens the container (connects, for a network input) with the input options.
+  void open_input() {
+    const bool network = is_url(url);
+    if (network) init_network_once();
+    AVDictionary* options = nullptr;
+    for (const auto& [key, value] : opt.input_options) av_dict_set(&options, key.c_str(), value.c_str(), 0);
+    if (network) add_network_timeout(url, opt.network_timeout, &options);
     fmt = avformat_alloc_context();
     if (!fmt) fail(path, "out of memory");
     fmt->interrupt_callback = {&Impl::interrupt, this};
-    int rc = avformat_open_input(&fmt, url.c_str(), nullptr, nullptr);  // frees fmt on failure
-    if (rc < 0) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
+    int rc = avformat_open_input(&fmt, url.c_str(), nullptr, &options);  // frees fmt on failure
+    // What is left in `options` is what nothing took (our timeouts may go unused).
+    std::string unused;
+    for (const AVDictionaryEntry* e = nullptr; (e = av_dict_get(options, "", e, AV_DICT_IGNORE_SUFFIX));)
+      if (opt.input_options.count(e->key) && unused.empty()) unused = e->key;
+    av_dict_free(&options);
+    if (rc < 0) {
+      if (stopped()) fail(path, "stopped before the input opened");
+      if (!network) fail(path, "cannot open as video (" + av_error_text(rc) + ")");
+      if (seconds_open() >= opt.network_timeout) {
+        char waited[32];
+        std::snprintf(waited, sizeof waited, "%g", opt.network_timeout);
+        fail(path, "nothing received for " + std::string(waited) + " s (" + av_error_text(rc) + ")");
+      }
+      fail(path, "cannot open stream (" + av_error_text(rc) + ")");
+    }
+    if (!unused.empty()) fail("input option " + unused, "not an option " + path + " takes");
     rc = avformat_find_stream_info(fmt, nullptr);
     if (rc < 0) fail(path, "cannot read stream info (" + av_error_text(rc) + ")");
+  }
+
+  double seconds_open() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - opened).count();
+  }
+
+  void open() {
+    url = path == "-" ? "pipe:0" : path;
+    open_input();
     const AVCodec* codec = nullptr;
     stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     if (stream < 0 || !codec) fail(path, "not a video file (no decodable video stream)");
@@ -128,16 +171,11 @@ struct VideoReader::Impl {
     dec->thread_count = std::max(1, opt.decode_threads);
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     dec->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;  // per-block QP
-    rc = avcodec_open2(dec, codec, nullptr);
+    int rc = avcodec_open2(dec, codec, nullptr);
     if (rc < 0) fail(path, "cannot open decoder " + std::string(codec->name) + " (" + av_error_text(rc) + ")");
-    if (dec->width <= 0 || dec->height <= 0) fail(path, "video stream has no frame size");
     time_base = st->time_base;
     info.rotation = opt.apply_rotation ? display_rotation(st) : 0;
     const bool turned = info.rotation % 180 != 0;
-    info.width = turned ? dec->height : dec->width;
-    info.height = turned ? dec->width : dec->height;
-    info.max_width = info.width;
-    info.max_height = info.height;
     auto consider = [&](int coded_width, int coded_height) {  // keeps the largest, display orientation
       const int w = turned ? coded_height : coded_width, h = turned ? coded_width : coded_height;
       if (static_cast<int64_t>(w) * h > static_cast<int64_t>(info.max_width) * info.max_height) {
@@ -145,6 +183,9 @@ struct VideoReader::Impl {
         info.max_height = h;
       }
     };
+    if (dec->width > 0 && dec->height > 0) consider(dec->width, dec->height);  // the header's
+    info.width = info.max_width;
+    info.height = info.max_height;
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
       const AVCodecParameters* par = fmt->streams[i]->codecpar;
       if (par->codec_type == AVMEDIA_TYPE_VIDEO && par->width > 0 && par->height > 0) consider(par->width, par->height);
@@ -161,6 +202,24 @@ struct VideoReader::Impl {
       info.duration = fmt->duration / static_cast<double>(AV_TIME_BASE);
     pkt = av_packet_alloc();
     frame = av_frame_alloc();
+    if (info.width <= 0 || info.height <= 0) size_from_first_frame(consider);
+  }
+
+  // The stream header has no frame size when the probe read no decodable
+  // frame (a stream joined long before its next key frame): decode the first
+  // frame now, keep it for read(), and take its size, so the sizes the run's
+  // outputs are made at are known before the first read.
+  template <typename Consider>
+  void size_from_first_frame(Consider consider) {
+    if (!decode_next()) {
+      if (stopped()) fail(path, "stopped before the first frame, and the input declares no frame size");
+      fail(path, "no decodable video frames");
+    }
+    peeked = true;
+    consider(frame->width, frame->height);
+    const bool turned = info.rotation % 180 != 0;
+    info.width = turned ? frame->height : frame->width;
+    info.height = turned ? frame->width : frame->height;
   }
 
   // Pulls one decoded frame into `frame`; false at the end of the stream.
@@ -172,6 +231,12 @@ struct VideoReader::Impl {
       if (rc != AVERROR(EAGAIN)) fail(path, "corrupt video data (" + av_error_text(rc) + ")");
       if (flushing) return false;
       rc = av_read_frame(fmt, pkt);
+      if (rc < 0 && rc != AVERROR_EOF && info.live && next_index > 0 && !stopped()) {
+        // Once frames have come, a live input ends this way too: UDP only by
+        // silence (the read timeout), SRT by a broken connection.
+        end_error = av_error_text(rc);
+        rc = AVERROR_EOF;
+      }
       if (rc == AVERROR_EOF || (rc < 0 && stopped())) {
         flushing = true;
         avcodec_send_packet(dec, nullptr);
@@ -180,7 +245,10 @@ struct VideoReader::Impl {
       if (rc < 0) fail(path, "read error, file truncated or corrupt (" + av_error_text(rc) + ")");
       if (pkt->stream_index == stream) {
         rc = avcodec_send_packet(dec, pkt);
-        if (rc < 0 && rc != AVERROR(EAGAIN))
+        // Until the first frame, packets the decoder cannot take yet (a stream
+        // joined before its parameter sets) are skipped, as a player joining does.
+        const bool joining = next_index == 0 && !peeked && rc == AVERROR_INVALIDDATA;
+        if (rc < 0 && rc != AVERROR(EAGAIN) && !joining)
           fail(path, "corrupt video data near frame " + std::to_string(next_index) + " (" + av_error_text(rc) + ")");
       }
       av_packet_unref(pkt);
@@ -268,10 +336,12 @@ VideoReader::~VideoReader() = default;
 
 const VideoInfo& VideoReader::info() const { return impl_->info; }
 
+const std::string& VideoReader::end_error() const { return impl_->end_error; }
+
 bool VideoReader::read(DecodedFrame& out) {
   Impl& d = *impl_;
   if (d.finished) return false;
-  if (d.stopped() || !d.decode_next()) {
+  if (d.stopped() || !(std::exchange(d.peeked, false) || d.decode_next())) {
     d.finished = true;
     d.check_complete();
     return false;

@@ -84,7 +84,12 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, const E
     rc = avio_open(&d.fmt->pb, temp_name(path).c_str(), AVIO_FLAG_WRITE);
     if (rc < 0) fail(path, "cannot write file (" + av_error_text(rc) + ")");
   }
-  rc = avformat_write_header(d.fmt, nullptr);
+  AVDictionary* muxer_options = nullptr;
+  auto* muxer_class = const_cast<const AVClass**>(&ofmt->priv_class);
+  if (s.fragmented && ofmt->priv_class && av_opt_find(muxer_class, "movflags", nullptr, 0, AV_OPT_SEARCH_FAKE_OBJ))
+    av_dict_set(&muxer_options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+  rc = avformat_write_header(d.fmt, &muxer_options);
+  av_dict_free(&muxer_options);
   if (rc < 0) fail(path, "cannot write header (" + av_error_text(rc) + ")");
   d.pkt = av_packet_alloc();
 }

@@ -26,6 +26,7 @@ OverlayWriter::OverlayWriter(const std::string& path, const VideoInfo& input, cv
   EncoderSettings s;
   s.fps = input.fps > 0 ? input.fps : 10;
   s.options = {{"crf", "23"}, {"preset", "veryfast"}};
+  s.fragmented = input.live;  // a live run has no length: keep memory flat
   video_ = std::make_unique<VideoWriter>(path, size.width, size.height, s);
 }
 

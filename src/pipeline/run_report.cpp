@@ -18,7 +18,8 @@ json input_json(const RunFacts& f) {
           {"codec", f.input.codec},
           {"width", f.input.width},
           {"height", f.input.height},
-          {"fps", f.input.fps}};
+          {"fps", f.input.fps},
+          {"end_error", f.input_end_error.empty() ? json(nullptr) : json(f.input_end_error)}};
 }
 
 json model_json(const RunFacts& f) {

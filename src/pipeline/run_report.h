@@ -17,6 +17,7 @@ namespace gearnn {
 struct RunFacts {
   const RunOptions& options;
   const VideoInfo& input;
+  const std::string& input_end_error;  // the read error that ended a live input; empty if none
   cv::Size output_size;  // of masks, overlay and label comparison
   std::optional<std::string> input_sha256;  // only for a regular input file
   const Segmenter& model;

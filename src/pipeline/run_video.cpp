@@ -81,6 +81,7 @@ VideoReader open_input(const RunOptions& o, cv::Size output_size) {
   ro.output_height = output_size.height;  // for the `scale` feature; 0 = the input's largest
   ro.stop = o.stop;
   ro.max_seconds = o.max_seconds;
+  ro.input_options = o.input_options;
   return VideoReader(o.input, ro);
 }
 
@@ -127,6 +128,7 @@ json run_video(const RunOptions& o) {
   LoadedModel model(o);
   cv::Size output_size = requested_output_size(o);
   VideoReader reader = open_input(o, output_size);
+  // The reader knows a size on opening: declared, else its first frame's.
   if (output_size.empty()) output_size = {reader.info().max_width, reader.info().max_height};
   std::future<std::string> input_hash = hash_input_in_background(o.input);
   const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info(), output_size);
@@ -138,6 +140,7 @@ json run_video(const RunOptions& o) {
 
   const RunFacts facts{o,
                        reader.info(),
+                       reader.end_error(),
                        output_size,
                        input_hash.valid() ? std::optional(input_hash.get()) : std::nullopt,
                        model.segmenter,

@@ -11,29 +11,20 @@ rm -rf "$work"
 mkdir -p "$work"
 senders=()
 trap 'for p in "${senders[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+source "$(dirname "$0")/live_support.sh"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-field() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-check_complete() {  # DIR MIN_FRAMES
-  [ -f "$1/report.json" ] || fail "$1: no report.json"
-  [ "$(field "$1/report.json" complete)" = "True" ] || fail "$1: report not complete"
-  local frames lines masks
-  frames=$(field "$1/report.json" frames)
-  lines=$(wc -l < "$1/frames.jsonl")
-  masks=$(find "$1/masks" -name '*.png' | wc -l)
-  [ "$frames" -ge "$2" ] || fail "$1: $frames frames, expected at least $2"
-  [ "$lines" -eq "$frames" ] || fail "$1: frames.jsonl has $lines lines for $frames frames"
-  [ "$masks" -eq "$frames" ] || fail "$1: $masks masks for $frames frames"
-  echo "ok: $1 ($frames frames)"
-}
 source_args=(-nostdin -v error -f lavfi -i testsrc2=size=320x192:rate=10)
 encode_args=(-c:v libx264 -preset ultrafast -qp 26 -g 10 -pix_fmt yuv420p -f mpegts)  # a key frame a second
 port=$((20000 + $$ % 20000))
 
-# 1. Standard input: a pipe from another ffmpeg, to its end.
+# 1. Standard input: a pipe from another ffmpeg, to its end. The overlay of a
+# live run is a fragmented MP4 (no per-frame index in memory), complete when the run is.
 ffmpeg "${source_args[@]}" -frames:v 20 "${encode_args[@]}" - |
-  "$gearnn" run - --model "$model" --out "$work/stdin" --quiet --threads 1
+  "$gearnn" run - --model "$model" --out "$work/stdin" --quiet --threads 1 --overlay "$work/stdin/overlay.mp4"
 check_complete "$work/stdin" 20
+overlay_frames=$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 "$work/stdin/overlay.mp4")
+[ "$overlay_frames" -eq 20 ] || fail "overlay.mp4 of the stdin run has $overlay_frames frames, expected 20"
+grep -q moof "$work/stdin/overlay.mp4" || fail "overlay.mp4 of the stdin run is not fragmented"
 
 # 2. A UDP stream that would run for 60 s, ended by --max-seconds 4.
 # The sender starts first, as a camera would be; the run joins at a key frame.

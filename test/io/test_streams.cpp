@@ -78,6 +78,25 @@ TEST_CASE("the scale feature is relative to the output height the run asks for",
   CHECK(frames[40].features.scale == Approx(1.0));
 }
 
+TEST_CASE("a stream whose header has no frame size is sized by its first frame", "[video][live]") {
+  VideoReader reader(sizeless_stream());
+  CHECK(reader.info().width == 160);
+  CHECK(reader.info().height == 96);
+  CHECK(reader.info().max_width == 160);
+  CHECK(reader.info().max_height == 96);
+  std::vector<DecodedFrame> frames;
+  DecodedFrame f;
+  while (reader.read(f)) frames.push_back(f);
+  REQUIRE(frames.size() == 20);  // the frame decoded on opening comes first, once
+  for (size_t i = 0; i < frames.size(); ++i) {
+    INFO("frame " << i);
+    CHECK(frames[i].index == static_cast<int64_t>(i));
+    CHECK(frames[i].rgb.size() == cv::Size(160, 96));
+    CHECK(frames[i].features.scale == Approx(1.0));
+  }
+  CHECK(frames[1].pts_time > frames[0].pts_time);
+}
+
 TEST_CASE("an HLS playlist is identified by the media it names", "[video][abr]") {
   const std::string dir = scratch_dir("playlist-hash");
   must("cp " + abr_stream() + "/abr.m3u8 " + abr_stream() + "/seg*.ts " + dir);

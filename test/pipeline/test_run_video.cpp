@@ -121,3 +121,23 @@ TEST_CASE("run: a rerun into a used --out replaces the earlier masks, and only t
   CHECK(read_lines(dir + "/frames.jsonl").size() == 3);
   CHECK_FALSE(fs::exists(dir + "/masks.partial"));
 }
+
+TEST_CASE("run: a stream whose header has no frame size runs at its first frame's size", "[run][live][torch]") {
+  const std::string out = scratch_dir("run-sizeless");
+  RunOptions o;
+  o.input = sizeless_stream();
+  o.model_dir = builtin_model();
+  o.out_dir = out;
+  o.overlay_path = out + "/overlay.mp4";
+  o.threads = 1;
+  o.progress = false;
+  const json report = run_video(o);
+  CHECK(report["complete"] == true);
+  CHECK(report["frames"] == 20);
+  CHECK(report["output"] == json({{"width", 160}, {"height", 96}}));
+  CHECK(report["input"]["width"] == 160);
+  CHECK(report["input"]["height"] == 96);
+  CHECK(read_label_png(frame_png_path(out + "/masks", 0)).size() == cv::Size(160, 96));
+  CHECK(read_label_png(frame_png_path(out + "/masks", 19)).size() == cv::Size(160, 96));
+  CHECK(fs::file_size(out + "/overlay.mp4") > 0);
+}

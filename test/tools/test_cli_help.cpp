@@ -26,6 +26,7 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "run --overlay",
                                             "run --html",
                                             "run --tag",
+                                            "run --input-option",
                                             "run --size",  // absent: chosen from labels or input (help says how)
                                             "distort --schedule",
                                             "eval --names",

@@ -45,6 +45,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK_FALSE(a.quiet);
   CHECK(a.html.empty());
   CHECK(a.tag.empty());
+  CHECK(a.input_options.empty());
 
   const auto b = parse<RunArgs>(bind_run_options, {"run",
                                                    "--model",
@@ -72,7 +73,11 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
                                                    "--html",
                                                    "r.html",
                                                    "--tag",
-                                                   "{\"k\": 1}"});
+                                                   "{\"k\": 1}",
+                                                   "--input-option",
+                                                   "rtsp_flags=listen",
+                                                   "--input-option",
+                                                   "headers=a=b"});
   CHECK(b.options.input == "frames/%06d.png");
   CHECK(b.options.model_dir == "m2");
   CHECK(b.options.out_dir == "o2");
@@ -87,6 +92,11 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(b.quiet);
   CHECK(b.html == "r.html");
   CHECK(b.tag == "{\"k\": 1}");  // parsed (and checked) only when the command runs
+  CHECK(b.input_options == std::vector<std::string>{"rtsp_flags=listen", "headers=a=b"});
+  const auto c = parse<RunArgs>(bind_run_options, {"run", "--input-option", "rtsp_flags=listen", "rtsp://h/x",
+                                                   "--model", "m", "--out", "o"});
+  CHECK(c.input_options == std::vector<std::string>{"rtsp_flags=listen"});
+  CHECK(c.options.input == "rtsp://h/x");
 
   const Argv ok = {"run", "in.mp4", "--model", "m", "--out", "o"};
   auto with = [&](Argv extra) {
@@ -97,7 +107,8 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK_NOTHROW(parse<RunArgs>(bind_run_options, with({"--threads", "0", "--masks", "none"})));
   for (const Argv& bad : {with({"--masks", "colour"}), with({"--hold", "0"}), with({"--threads", "257"}),
                           with({"--threads", "-1"}), with({"--decode-threads", "0"}), with({"--decode-threads", "65"}),
-                          with({"--max-frames", "ten"}), with({"--bogus"}), Argv{"run", "in.mp4", "--out", "o"},
+                          with({"--max-frames", "ten"}), with({"--bogus"}), with({"--input-option", "listen"}),
+                          with({"--input-option", "=1"}), Argv{"run", "in.mp4", "--out", "o"},
                           Argv{"run", "--model", "m", "--out", "o"}, Argv{"run", "in.mp4", "--model", "m"}}) {
     INFO(CLI::detail::join(bad, " "));
     CHECK_THROWS_AS(parse<RunArgs>(bind_run_options, bad), CLI::ParseError);

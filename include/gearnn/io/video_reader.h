@@ -5,6 +5,7 @@
 // size they were coded at: an adaptive-bitrate stream changes size mid-way.
 #include <opencv2/core.hpp>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -22,9 +23,12 @@ struct DecodedFrame {
 };
 
 struct VideoInfo {
-  int width = 0, height = 0;  // of the chosen stream's header, in display orientation
+  // Of the chosen stream's header, in display orientation. A header without a
+  // size (a stream joined long before its next key frame) is sized by the
+  // first frame, which the reader then decodes on opening.
+  int width = 0, height = 0;
   int max_width = 0, max_height = 0;  // largest size the input declares (any video stream or
-                                      // playlist variant; else the header's), display orientation
+                                      // playlist variant; else width, height), display orientation
   int rotation = 0;           // clockwise degrees (0, 90, 180, 270) frames are turned by to be displayed
   bool live = false;          // a pipe or network stream: no declared length to check against
   double fps = 0;             // nominal frame rate (0 if unknown)
@@ -43,6 +47,14 @@ struct ReaderOptions {
   // input (not an error): how a signal ends a live run cleanly.
   const std::atomic<bool>* stop = nullptr;
   double max_seconds = -1;  // > 0: reading ends, as at the end of the input, this long after opening
+  // FFmpeg options for opening the input (protocol and demuxer AVOptions, as
+  // `ffmpeg -KEY VALUE -i INPUT` takes them), e.g. {"rtsp_flags", "listen"}.
+  // A key the input does not take is an error naming it.
+  std::map<std::string, std::string> input_options;
+  // A network input (URL) that sends nothing for this long fails to open, or,
+  // once frames have arrived, has ended. Given as FFmpeg's rw_timeout (and
+  // rtsp's timeout) unless input_options set those.
+  double network_timeout = 10;
 };
 
 class VideoReader {
@@ -56,6 +68,9 @@ class VideoReader {
   // Next frame in presentation order; false at the end. Throws Error (naming
   // the file) on unreadable, corrupt or truncated input.
   bool read(DecodedFrame& frame);
+  // Why a live input ended when a read error ended it (a read timeout, a
+  // broken connection: how UDP and SRT streams end); empty otherwise.
+  const std::string& end_error() const;
 
  private:
   struct Impl;

@@ -17,6 +17,10 @@ struct EncoderSettings {
   int threads = 1;
   // Codec options passed to avcodec_open2, e.g. {"qp","30"}, {"preset","medium"}, {"x264-params","..."}.
   std::map<std::string, std::string> options;
+  // MP4/MOV written in fragments (one per key frame), so the muxer keeps no
+  // per-frame index in memory (about 65 bytes a frame otherwise): for videos
+  // of live runs of any length. Other containers ignore it.
+  bool fragmented = false;
 };
 
 class VideoWriter {

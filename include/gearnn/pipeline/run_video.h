@@ -3,6 +3,7 @@
 // segment -> write masks, per-frame records and a report. Three threads joined
 // by bounded queues: decode, inference, writing.
 #include <atomic>
+#include <map>
 #include <string>
 
 #include "gearnn/common/json_io.h"
@@ -18,7 +19,8 @@ struct RunOptions {
   std::string masks = "ids";  // none | ids | color
   std::string overlay_path;   // optional .mp4/.mkv colour overlay video
   // Output size of masks, overlay and label comparison, "WxH". Empty: the
-  // labels' size with --gt, else the largest size the input declares. Frames
+  // labels' size with --gt, else the largest size the input declares, else
+  // (a stream whose header has no size) its first frame's. Frames
   // of other sizes (ABR renditions) are segmented at their own size and their
   // logits resized to this size before the argmax.
   std::string size;
@@ -27,6 +29,8 @@ struct RunOptions {
   int hold = 1;               // hysteresis: frames a new gear must match before switching
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
+  // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).
+  std::map<std::string, std::string> input_options;
   // Set (e.g. by a SIGINT/SIGTERM handler) to end the run as at the end of the
   // input: the frames read so far are finished and the report is complete.
   const std::atomic<bool>* stop = nullptr;
