@@ -23,6 +23,7 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
   // Options whose absence means "none" (optional paths and lists) show no default.
   const std::set<std::string> no_default = {"run --gears",
                                             "run --gt",
+                                            "run --reference",
                                             "run --overlay",
                                             "run --html",
                                             "run --tag",

@@ -33,6 +33,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(a.options.out_dir == "o");
   CHECK(a.options.gears_dir == fresh.gears_dir);
   CHECK(a.options.gt_dir == fresh.gt_dir);
+  CHECK(a.options.reference_dir == fresh.reference_dir);
   CHECK(a.options.masks == fresh.masks);
   CHECK(a.options.overlay_path == fresh.overlay_path);
   CHECK(a.options.threads == fresh.threads);
@@ -56,6 +57,8 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
                                                    "g",
                                                    "--gt",
                                                    "labels",
+                                                   "--reference",
+                                                   "pristine-run",
                                                    "--masks",
                                                    "color",
                                                    "--overlay",
@@ -78,6 +81,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(b.options.out_dir == "o2");
   CHECK(b.options.gears_dir == "g");
   CHECK(b.options.gt_dir == "labels");
+  CHECK(b.options.reference_dir == "pristine-run");
   CHECK(b.options.masks == "color");
   CHECK(b.options.overlay_path == "ov.mp4");
   CHECK(b.options.threads == 3);
