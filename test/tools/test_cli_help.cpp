@@ -46,7 +46,8 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "batch --gears",
                                             "batch --html",
                                             "merge --html",
-                                            "report --out"};
+                                            "report --out",
+                                            "report --compare"};
   int checked = 0;
   std::set<std::string> seen;
   each_command(&app, "", [&](const std::string& command, CLI::App* cmd) {
@@ -143,6 +144,7 @@ TEST_CASE("cli parse: parsing every command runs none of them") {
       {"batch", dir + "/items.jsonl", "--out", out},
       {"merge", dir + "/a", "--out", out + ".json"},
       {"report", missing},
+      {"report", missing, "--compare", missing, "--out", out + ".html"},
   };
   for (Argv argv : commands) {
     INFO(argv[0]);

@@ -542,6 +542,7 @@ TEST_CASE("cli parse: batch, merge, report: defaults, values, bad values") {
   CHECK(r.path == "run");
   CHECK(r.out == fr.out);
   CHECK(r.samples == fr.samples);
+  CHECK(r.compare == fr.compare);
   CHECK_FALSE(r.quiet);
   const auto r2 =
       parse<ReportArgs>(bind_report_options, {"report", "run", "--out", "r.html", "--samples", "0", "--quiet"});
@@ -550,4 +551,13 @@ TEST_CASE("cli parse: batch, merge, report: defaults, values, bad values") {
   CHECK(r2.quiet);
   CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report", "run", "--samples", "101"}), CLI::ParseError);
   CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report"}), CLI::ParseError);
+  // Two runs on one page: it belongs to neither, so --out is needed, and it has no sample frames.
+  const auto c = parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b", "--out", "ab.html"});
+  CHECK(c.path == "a");
+  CHECK(c.compare == "b");
+  CHECK(c.out == "ab.html");
+  CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b"}), CLI::ParseError);
+  CHECK_THROWS_AS(
+      parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b", "--out", "x.html", "--samples", "2"}),
+      CLI::ParseError);
 }
