@@ -76,23 +76,35 @@ void run_merge_command(const MergeArgs& a) {
   if (!a.html.empty()) write_html_report(a.out, a.html);
   if (a.quiet) return;
   // The per-item table (also in the merged JSON and the HTML page).
-  std::fprintf(stderr, "%-24s %8s %8s %8s  %s\n", "item", "frames", "fps", "mIoU", "gears used");
+  // An agreement column only when some item was scored against a reference.
+  const bool agreement = merged["agreement"].is_object();
+  auto figure = [](const json& v) { return v.is_number() ? std::to_string(v.get<double>()).substr(0, 6) : "-"; };
+  auto column = [&](const std::string& text) {
+    char cell[32] = "";
+    if (agreement) std::snprintf(cell, sizeof cell, " %9s", text.c_str());
+    return std::string(cell);
+  };
+  std::fprintf(stderr, "%-24s %8s %8s %8s%s  %s\n", "item", "frames", "fps", "mIoU", column("agreement").c_str(),
+               "gears used");
   for (const auto& item : merged["items"]) {
     std::string gears;
     for (const auto& [name, count] : item["gear_usage"].items())
       gears += (gears.empty() ? "" : " ") + name + ":" + std::to_string(count.get<int64_t>());
-    const std::string miou = item["miou"].is_number() ? std::to_string(item["miou"].get<double>()).substr(0, 6) : "-";
-    std::fprintf(stderr, "%-24s %8lld %8.1f %8s  %s\n", item["id"].get<std::string>().c_str(),
-                 static_cast<long long>(item["frames"].get<int64_t>()), item["fps"].get<double>(), miou.c_str(),
-                 gears.c_str());
+    std::fprintf(stderr, "%-24s %8lld %8.1f %8s%s  %s\n", item["id"].get<std::string>().c_str(),
+                 static_cast<long long>(item["frames"].get<int64_t>()), item["fps"].get<double>(),
+                 figure(item["miou"]).c_str(), column(figure(item["agreement"])).c_str(), gears.c_str());
   }
   for (const auto& f : merged["failures"])
     std::fprintf(stderr, "%-24s FAILED: %s\n", f.value("id", "?").c_str(), f.value("error", "").c_str());
   std::fprintf(stderr, "merged %zu items (%zu failed), %lld frames", merged["items"].size(), merged["failures"].size(),
                static_cast<long long>(merged["frames"].get<int64_t>()));
-  if (merged["metrics"].is_object() && merged["metrics"]["miou"].is_number())
+  const bool miou = merged["metrics"].is_object() && merged["metrics"]["miou"].is_number();
+  if (miou)
     std::fprintf(stderr, ": mIoU %.4f (summed confusion matrix), mean item mIoU %.4f",
                  merged["metrics"]["miou"].get<double>(), merged["metrics"]["mean_item_miou"].get<double>());
+  if (merged["agreement"].is_object() && merged["agreement"]["agreement"].is_number())
+    std::fprintf(stderr, "%s agreement with the references %.4f (summed confusion matrix)", miou ? ";" : ":",
+                 merged["agreement"]["agreement"].get<double>());
   std::fprintf(stderr, " -> %s\n", a.out.c_str());
 }
 

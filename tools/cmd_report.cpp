@@ -9,10 +9,19 @@
 namespace gearnn::cli {
 
 CLI::App* bind_report_options(CLI::App& app, ReportArgs& a) {
-  CLI::App* cmd = add_command(app, "report", "Write one self-contained HTML page for a run, batch or merged report");
+  CLI::App* cmd = add_command(app, "report",
+                              "Write one self-contained HTML page for a run, batch or merged report, or comparing two runs");
   cmd->add_option("path", a.path, "Run directory, batch directory, or merged JSON from gearnn merge")->required();
-  cmd->add_option("--out", a.out, "HTML file (default: DIR/report.html, or X.html beside merged X.json)");
-  cmd->add_option("--samples", a.samples, "Sample frames with masks overlaid (run pages)")->check(CLI::Range(0, 100));
+  CLI::Option* out =
+      cmd->add_option("--out", a.out, "HTML file (default: DIR/report.html, or X.html beside merged X.json)");
+  CLI::Option* samples = cmd->add_option("--samples", a.samples, "Sample frames with masks overlaid (run pages)")
+                             ->check(CLI::Range(0, 100));
+  // A compare page belongs to neither run, so it has no default file.
+  cmd->add_option("--compare", a.compare,
+                  "Another run directory: one page comparing run PATH (A) with it (B), per-frame mIoU or agreement "
+                  "of both on one chart")
+      ->needs(out)
+      ->excludes(samples);
   add_quiet_flag(cmd, a.quiet, "Print nothing");
   return tidy_defaults(cmd);
 }
@@ -20,7 +29,8 @@ CLI::App* bind_report_options(CLI::App& app, ReportArgs& a) {
 void add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   bind_report_options(app, *a)->callback([a] {
-    const std::string written = write_html_report(a->path, a->out, a->samples);
+    const std::string written = a->compare.empty() ? write_html_report(a->path, a->out, a->samples)
+                                                   : write_compare_report(a->path, a->compare, a->out);
     if (!a->quiet) std::fprintf(stderr, "report -> %s\n", written.c_str());
   });
 }

@@ -18,6 +18,9 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   cmd->add_option("--model", o.model_dir, "Model directory (model.json + weights)")->required();
   cmd->add_option("--gears", o.gears_dir, "Gear set directory (gears.json + gear files)");
   cmd->add_option("--gt", o.gt_dir, "Ground-truth label directory (%06d.png, from frame 0)");
+  cmd->add_option("--reference", o.reference_dir,
+                  "Masks to compare with, scored as agreement (not mIoU): a run's output directory or a "
+                  "directory of %06d.png masks, e.g. this model's run on the pristine input");
   cmd->add_option("--out", o.out_dir, "Output directory")->required();
   add_masks_option(cmd, o.masks);
   cmd->add_option("--overlay", o.overlay_path, "Also write a colour overlay video (e.g. overlay.mp4)");
@@ -35,7 +38,7 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
           "KEY=VALUE"));
   cmd->add_option("--size", o.size,
                   "Output size WxH of masks, overlay and label comparison (empty: the labels' size, else the "
-                  "input's largest)");
+                  "reference masks', else the input's largest)");
   add_threads_option(cmd, o.threads);
   add_decode_threads_option(cmd, o.decode_threads);
   add_hold_option(cmd, o.hold);
@@ -94,6 +97,9 @@ void run_command(RunArgs& a) {
                  report["fps"].get<double>());
     if (report.contains("metrics") && report["metrics"]["miou"].is_number())
       std::fprintf(stderr, ", mIoU %.4f", report["metrics"]["miou"].get<double>());
+    if (report.contains("agreement") && report["agreement"]["agreement"].is_number())
+      std::fprintf(stderr, ", agreement with %s %.4f", o.reference_dir.c_str(),
+                   report["agreement"]["agreement"].get<double>());
     std::fprintf(stderr, " -> %s/report.json\n", o.out_dir.c_str());
     if (!a.html.empty()) std::fprintf(stderr, "HTML report -> %s\n", a.html.c_str());
   }

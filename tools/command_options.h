@@ -132,7 +132,8 @@ CLI::App* bind_merge_options(CLI::App& app, MergeArgs& a);
 
 struct ReportArgs {
   std::string path;
-  std::string out;  // empty: beside the report
+  std::string out;      // empty: beside the report
+  std::string compare;  // a second run directory: the page compares `path` (A) with it (B)
   int samples = 6;
   bool quiet = false;
 };

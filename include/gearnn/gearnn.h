@@ -22,6 +22,7 @@
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/postprocess.h"
 #include "gearnn/model/segmenter.h"
+#include "gearnn/metrics/agreement.h"
 #include "gearnn/metrics/confusion_matrix.h"
 #include "gearnn/metrics/eval_masks.h"
 #include "gearnn/metrics/merge_reports.h"

@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
+#include "gearnn/metrics/agreement.h"
 #include "gearnn/metrics/confusion_matrix.h"
 
 namespace fs = std::filesystem;
@@ -56,6 +58,38 @@ void scan(const std::string& path, std::map<std::string, Found>& items, std::map
   }
 }
 
+// One kind of score block (`metrics` against labels, `agreement` against a
+// reference) summed over items: the matrices add up, and the items' own
+// figures are averaged beside them.
+struct ScoreSum {
+  const char* score;        // the block's summed figure: "miou" or "agreement"
+  const char* frame_score;  // its mean over frames: "mean_frame_miou" or "mean_frame_agreement"
+  ConfusionMatrix total;
+  bool any = false;
+  double item_sum = 0, frame_weighted = 0;
+  int item_count = 0;
+  int64_t frames = 0;
+
+  void add(const json& block, size_t n_classes, int64_t item_frames, const std::string& report_path) {
+    if (!any) total = ConfusionMatrix(static_cast<int>(n_classes)), any = true;
+    const ConfusionMatrix cm = ConfusionMatrix::from_json(json_get<json>(block, "confusion_matrix", report_path), report_path);
+    if (cm.num_classes() != total.num_classes()) fail(report_path, "confusion matrix size differs from its classes");
+    total.add(cm);
+    if (block.contains(score) && block[score].is_number()) item_sum += block[score].get<double>(), ++item_count;
+    if (block.contains(frame_score) && block[frame_score].is_number()) {
+      frame_weighted += block[frame_score].get<double>() * item_frames;
+      frames += item_frames;
+    }
+  }
+  // The two means, labelled, to put beside the summed matrix's figures.
+  void add_means(json& out, const char* item_key) const {
+    out[item_key] = item_count ? json(item_sum / item_count) : json(nullptr);
+    out[frame_score] = frames ? json(frame_weighted / frames) : json(nullptr);
+  }
+};
+
+bool has_block(const json& report, const char* key) { return report.contains(key) && report[key].is_object(); }
+
 }  // namespace
 
 json merge_reports(const std::vector<std::string>& paths) {
@@ -64,14 +98,23 @@ json merge_reports(const std::vector<std::string>& paths) {
   std::map<std::string, json> failure_records;
   for (const auto& p : paths) scan(p, found, failure_records);
 
+  // Classes of the first report with scores; every other scored report must match.
   std::vector<std::string> classes;
   std::string classes_from;
-  ConfusionMatrix total;
-  bool any_metrics = false;
+  auto check_classes = [&](const json& r, const std::string& report_path) {
+    const auto names = json_get<std::vector<std::string>>(json_get<json>(r, "model", report_path), "classes", report_path);
+    if (classes_from.empty()) {
+      classes = names;
+      classes_from = report_path;
+    } else if (names != classes) {
+      fail(report_path, "its classes differ from those of " + classes_from + "; cannot merge");
+    }
+  };
+  ScoreSum metrics{"miou", "mean_frame_miou"}, agreement{"agreement", "mean_frame_agreement"};
+  std::set<std::string> references;
   json items = json::array(), failures = json::array(), usage = json::object();
-  int64_t frames = 0, switches = 0, metric_frames = 0;
-  double seconds = 0, item_miou_sum = 0, frame_miou_weighted = 0;
-  int item_miou_count = 0;
+  int64_t frames = 0, switches = 0;
+  double seconds = 0;
 
   for (const auto& [id, f] : found) {  // std::map: sorted by id
     const std::string report_path = f.dir + "/report.json";
@@ -97,37 +140,30 @@ json merge_reports(const std::vector<std::string>& paths) {
                  {"gears_hash", r.contains("gears") && r["gears"].is_object() ? r["gears"].value("hash", "") : ""},
                  {"miou", nullptr},
                  {"mean_frame_miou", nullptr},
-                 {"pixel_acc", nullptr}};
+                 {"pixel_acc", nullptr},
+                 {"agreement", nullptr},
+                 {"mean_frame_agreement", nullptr},
+                 {"agreement_pixel", nullptr},
+                 {"reference", nullptr}};
     frames += item["frames"].get<int64_t>();
     seconds += item["seconds"].get<double>();
     switches += item["gear_switches"].get<int64_t>();
     for (const auto& [gear, count] : item["gear_usage"].items())
       usage[gear] = usage.value(gear, int64_t{0}) + count.get<int64_t>();
-    if (r.contains("metrics") && r["metrics"].is_object()) {
+    const int64_t item_frames = item["frames"].get<int64_t>();
+    if (has_block(r, "metrics")) {
       const json& m = r["metrics"];
-      const auto names = json_get<std::vector<std::string>>(r.at("model"), "classes", report_path);
-      if (!any_metrics) {
-        classes = names;
-        classes_from = report_path;
-        total = ConfusionMatrix(static_cast<int>(classes.size()));
-        any_metrics = true;
-      } else if (names != classes) {
-        fail(report_path, "its classes differ from those of " + classes_from + "; cannot merge");
-      }
-      const ConfusionMatrix cm = ConfusionMatrix::from_json(m.at("confusion_matrix"), report_path);
-      if (cm.num_classes() != total.num_classes()) fail(report_path, "confusion matrix size differs from its classes");
-      total.add(cm);
-      item["miou"] = m.value("miou", json(nullptr));
-      item["mean_frame_miou"] = m.value("mean_frame_miou", json(nullptr));
-      item["pixel_acc"] = m.value("pixel_acc", json(nullptr));
-      if (item["miou"].is_number()) {
-        item_miou_sum += item["miou"].get<double>();
-        ++item_miou_count;
-      }
-      if (item["mean_frame_miou"].is_number()) {
-        frame_miou_weighted += item["mean_frame_miou"].get<double>() * item["frames"].get<int64_t>();
-        metric_frames += item["frames"].get<int64_t>();
-      }
+      check_classes(r, report_path);
+      metrics.add(m, classes.size(), item_frames, report_path);
+      for (const char* key : {"miou", "mean_frame_miou", "pixel_acc"}) item[key] = m.value(key, json(nullptr));
+    }
+    if (has_block(r, "agreement")) {
+      const json& a = r["agreement"];
+      check_classes(r, report_path);
+      agreement.add(a, classes.size(), item_frames, report_path);
+      for (const char* key : {"agreement", "mean_frame_agreement", "agreement_pixel", "reference"})
+        item[key] = a.value(key, json(nullptr));
+      if (item["reference"].is_string()) references.insert(item["reference"].get<std::string>());
     }
     items.push_back(item);
   }
@@ -145,13 +181,17 @@ json merge_reports(const std::vector<std::string>& paths) {
   out["seconds"] = seconds;
   out["gear_usage"] = usage;
   out["gear_switches"] = switches;
-  if (any_metrics) {
-    json m = metrics_json(total, classes);
-    m["mean_item_miou"] = item_miou_count ? json(item_miou_sum / item_miou_count) : json(nullptr);
-    m["mean_frame_miou"] = metric_frames ? json(frame_miou_weighted / metric_frames) : json(nullptr);
-    out["metrics"] = m;
-  } else {
-    out["metrics"] = nullptr;
+  out["metrics"] = nullptr;
+  if (metrics.any) {
+    out["metrics"] = metrics_json(metrics.total, classes);
+    metrics.add_means(out["metrics"], "mean_item_miou");
+  }
+  // Agreement is scored against each item's own reference; only the names say so.
+  out["agreement"] = nullptr;
+  if (agreement.any) {
+    out["agreement"] = agreement_json(agreement.total, classes);
+    agreement.add_means(out["agreement"], "mean_item_agreement");
+    out["agreement"]["references"] = references;
   }
   return out;
 }

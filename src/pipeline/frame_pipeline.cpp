@@ -9,6 +9,7 @@
 #include "bounded_queue.h"
 #include "gearnn/common/progress.h"
 #include "metrics_accumulator.h"
+#include "reference_masks.h"
 
 namespace gearnn {
 namespace {
@@ -46,7 +47,8 @@ class FramePipeline {
   FramePipeline(const RunOptions& o, cv::Size output_size, VideoReader& reader, Segmenter& model, const GearSet* gears, GearBank* bank,
                 const std::vector<std::unique_ptr<FrameSink>>& sinks)
       : o_(o), output_size_(output_size), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(o.queue_size),
-        segmented_(o.queue_size), selector_(gears ? *gears : no_gears_, o.hold) {}
+        segmented_(o.queue_size), selector_(gears ? *gears : no_gears_, o.hold),
+        reference_masks_(o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir)) {}
 
   PipelineOutcome run() {
     Progress progress("gearnn run", expected_frames(), o_.progress && Progress::stderr_is_terminal());
@@ -113,11 +115,15 @@ class FramePipeline {
       while (auto w = segmented_.pop()) {
         // Resizing logits and argmax happen here, beside the inference thread.
         const cv::Mat ids = logits_to_ids(w->logits, output_size_);
-        // The label is read before any output, so a bad label leaves no trace of its frame.
-        std::optional<ConfusionMatrix> confusion;
+        // The label and the reference mask are read before any output, so a bad
+        // one leaves no trace of its frame.
+        std::optional<ConfusionMatrix> confusion, agreement;
         if (!o_.gt_dir.empty()) confusion = score_against_label(o_.gt_dir, w->frame.index, ids, model_.card());
+        if (!reference_masks_.empty())
+          agreement = score_against_reference(reference_masks_, w->frame.index, ids, model_.card());
         const std::string* gear = w->gear >= 0 ? &gears_->gears[w->gear].name : nullptr;
-        const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr};
+        const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr,
+                                 agreement ? &*agreement : nullptr};
         for (const auto& sink : sinks_) sink->write(result);
         ++tally_.renditions[{w->frame.features.width, w->frame.features.height}];
         progress.update(++tally_.frames);
@@ -140,6 +146,7 @@ class FramePipeline {
   Failure failure_;
   const GearSet no_gears_;
   GearSelector selector_;
+  const std::string reference_masks_;  // empty without --reference
   RunTally tally_;  // frames by the writer thread, the rest by the inference thread
 };
 

@@ -1,6 +1,7 @@
 #include "frame_record_writer.h"
 
 #include "gearnn/common/json_io.h"
+#include "gearnn/metrics/agreement.h"
 
 namespace gearnn {
 namespace {
@@ -32,6 +33,10 @@ void FrameRecordWriter::write(const FrameResult& result) {
     const auto ious = cm->iou();
     for (size_t c = 0; c < classes_.size(); ++c) iou[classes_[c]] = opt_json(ious[c]);
     rec["iou"] = iou;
+  }
+  if (const ConfusionMatrix* cm = result.agreement) {
+    const json scores = agreement_scores(*cm, classes_);  // kept alive for items()
+    for (const auto& [k, v] : scores.items()) rec[k] = v;
   }
   lines_ << rec.dump() << '\n';
 }

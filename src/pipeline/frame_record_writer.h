@@ -1,6 +1,6 @@
 #pragma once
 // OUT/frames.jsonl: one line per frame with its times, quality features, gear
-// and (with labels) its scores.
+// and its scores: against labels (--gt) and against reference masks (--reference).
 #include <fstream>
 #include <string>
 #include <vector>

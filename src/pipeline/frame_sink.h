@@ -1,6 +1,6 @@
 #pragma once
 // The interface every output of `gearnn run` implements: one writer per output
-// (masks, frames.jsonl, metrics, overlay video), each fed the same frames.
+// (masks, frames.jsonl, metrics, agreement, overlay video), each fed the same frames.
 #include <opencv2/core.hpp>
 #include <string>
 
@@ -16,6 +16,7 @@ struct FrameResult {
   const std::string* gear;           // name of the gear used; null for the base weights
   double infer_ms;
   const ConfusionMatrix* confusion;  // against the frame's label; null without --gt
+  const ConfusionMatrix* agreement;  // against the frame's reference mask; null without --reference
 };
 
 class FrameSink {

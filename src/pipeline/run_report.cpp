@@ -81,6 +81,8 @@ json build_run_report(const RunFacts& f) {
   report["model"] = model_json(f);
   report["gears"] = gears_json(f);
   report["gt"] = o.gt_dir.empty() ? json(nullptr) : json({{"dir", o.gt_dir}});
+  report["reference"] =
+      o.reference_dir.empty() ? json(nullptr) : json({{"path", o.reference_dir}, {"masks", f.reference_masks}});
   if (!o.tag.is_null()) report["tag"] = o.tag;
   report["threads"] = {{"torch_intra_op", f.torch_threads}, {"decoder", o.decode_threads}, {"pipeline", 3}};
   report["options"] = options_json(o);
@@ -93,6 +95,7 @@ json build_run_report(const RunFacts& f) {
   report["gear_switches"] = f.tally.gear_switches;
   report["peak_rss_mib"] = peak_rss_mib();
   if (!f.metrics.is_null()) report["metrics"] = f.metrics;
+  if (!f.agreement.is_null()) report["agreement"] = f.agreement;
   if (f.error) report["error"] = error_text(f.error);
   return report;
 }

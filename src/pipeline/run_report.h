@@ -1,6 +1,7 @@
 #pragma once
 // OUT/report.json of `gearnn run`: what ran (input, model, gears, options),
-// how fast, which gears, the metrics, and whether the run completed.
+// how fast, which gears, the metrics, the agreement with a reference, and
+// whether the run completed.
 #include <exception>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct RunFacts {
   RunTally tally;
   double seconds;            // wall time until the last frame was written
   json metrics;              // null without labels or frames
+  json agreement;            // null without --reference or frames
+  std::string reference_masks;  // the directory --reference resolved to; empty without it
   std::exception_ptr error;  // the first error; null when the run completed
 };
 

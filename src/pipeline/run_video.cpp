@@ -15,10 +15,12 @@
 #include "gearnn/io/playlist.h"
 #include "gearnn/io/shipped_data.h"
 #include "gearnn/model/gear_bank.h"
+#include "agreement_accumulator.h"
 #include "gearnn/model/segmenter.h"
 #include "mask_writer.h"
 #include "metrics_accumulator.h"
 #include "overlay_writer.h"
+#include "reference_masks.h"
 #include "run_report.h"
 
 namespace fs = std::filesystem;
@@ -34,6 +36,12 @@ void check_options(const RunOptions& o) {
     fail(o.masks, "--masks must be none, ids or color");
   if (!o.gt_dir.empty() && !fs::is_directory(o.gt_dir)) fail(o.gt_dir, "ground-truth directory not found");
   if (o.out_dir.empty()) fail("--out", "an output directory is required");
+  if (!o.reference_dir.empty()) {
+    // The run replaces OUT/masks at its end: comparing with them would destroy the reference.
+    std::error_code ec;
+    if (fs::equivalent(reference_mask_dir(o.reference_dir), fs::path(o.out_dir) / "masks", ec))
+      fail(o.reference_dir, "reference is this run's own --out; its masks would be replaced (use another --out)");
+  }
 }
 
 // "WxH" with both in 16..16384 and even (4:2:0 overlay video).
@@ -46,14 +54,21 @@ cv::Size parse_size(const std::string& text) {
   return {w, h};
 }
 
-// The size every output of the run has: --size, else the labels', else 0x0
-// (known once the input is open: its largest declared size).
-cv::Size requested_output_size(const RunOptions& o) {
-  if (!o.size.empty()) return parse_size(o.size);
-  if (o.gt_dir.empty()) return {};
-  const std::string first = frame_png_path(o.gt_dir, 0);
-  if (!fs::exists(first)) return {};  // labels start later: the input decides
+// Size of frame 0's PNG in `dir`; 0x0 when there is none (the input decides).
+cv::Size first_png_size(const std::string& dir) {
+  const std::string first = frame_png_path(dir, 0);
+  if (!fs::exists(first)) return {};
   return read_label_png(first).size();
+}
+
+// The size every output of the run has: --size, else the labels', else the
+// reference masks', else 0x0 (known once the input is open: its largest
+// declared size).
+cv::Size requested_output_size(const RunOptions& o, const std::string& reference_masks) {
+  if (!o.size.empty()) return parse_size(o.size);
+  if (!o.gt_dir.empty()) return first_png_size(o.gt_dir);
+  if (!reference_masks.empty()) return first_png_size(reference_masks);
+  return {};
 }
 
 int use_torch_threads(const RunOptions& o) {
@@ -96,10 +111,12 @@ std::future<std::string> hash_input_in_background(const std::string& input) {
 // metrics and its line in frames.jsonl, so the totals and the lines cover the same frames.
 struct Sinks {
   std::vector<std::unique_ptr<FrameSink>> in_order;
-  const MetricsAccumulator* metrics = nullptr;  // null without --gt
+  const MetricsAccumulator* metrics = nullptr;        // null without --gt
+  const AgreementAccumulator* agreement = nullptr;  // null without --reference
 };
 
-Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input, cv::Size output_size) {
+Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input, cv::Size output_size,
+                 const std::string& reference_masks) {
   fs::create_directories(o.out_dir);
   Sinks sinks;
   if (o.masks != "none")
@@ -110,6 +127,11 @@ Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& in
     auto metrics = std::make_unique<MetricsAccumulator>(card);
     sinks.metrics = metrics.get();
     sinks.in_order.push_back(std::move(metrics));
+  }
+  if (!o.reference_dir.empty()) {
+    auto agreement = std::make_unique<AgreementAccumulator>(card, o.reference_dir, reference_masks);
+    sinks.agreement = agreement.get();
+    sinks.in_order.push_back(std::move(agreement));
   }
   sinks.in_order.push_back(std::make_unique<FrameRecordWriter>(o.out_dir, card.classes));
   return sinks;
@@ -126,12 +148,17 @@ json run_video(const RunOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const int torch_threads = use_torch_threads(o);
   LoadedModel model(o);
-  cv::Size output_size = requested_output_size(o);
+  const std::string reference_masks = o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir);
+  cv::Size output_size = requested_output_size(o, reference_masks);
   VideoReader reader = open_input(o, output_size);
   // The reader knows a size on opening: declared, else its first frame's.
   if (output_size.empty()) output_size = {reader.info().max_width, reader.info().max_height};
+  // A reference that cannot serve frame 0 (missing, another size, unknown ids)
+  // is refused before any output exists; later frames are checked as they come.
+  if (!reference_masks.empty() && o.max_frames != 0)
+    read_reference_mask(reference_masks, 0, output_size, model.segmenter.card());
   std::future<std::string> input_hash = hash_input_in_background(o.input);
-  const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info(), output_size);
+  const Sinks sinks = make_sinks(o, model.segmenter.card(), reader.info(), output_size, reference_masks);
 
   const PipelineOutcome run = run_frame_pipeline(o, output_size, reader, model.segmenter, model.gear_set.get(),
                                                  model.bank.get(), sinks.in_order);
@@ -149,6 +176,8 @@ json run_video(const RunOptions& o) {
                        run.tally,
                        seconds,
                        sinks.metrics ? sinks.metrics->report_block() : json(nullptr),
+                       sinks.agreement ? sinks.agreement->report_block() : json(nullptr),
+                       reference_masks,
                        run.error};
   const json report = build_run_report(facts);
   write_json_file(o.out_dir + "/report.json", report);

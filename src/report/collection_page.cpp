@@ -23,6 +23,13 @@ GearColours gear_colours(const CollectionInputs& in) {
   return GearColours(names);
 }
 
+// What the items' agreement is with: their one reference, or each its own.
+std::string references_of(const json& agreement) {
+  const json refs = agreement.is_object() ? agreement.value("references", json::array()) : json::array();
+  if (refs.size() == 1 && refs[0].is_string()) return refs[0].get<std::string>();
+  return "each item's reference";
+}
+
 std::string summary_section(const CollectionInputs& in, const GearColours& colours) {
   const json& metrics = in.metrics;
   std::ostringstream b;
@@ -38,6 +45,14 @@ std::string summary_section(const CollectionInputs& in, const GearColours& colou
   } else {
     b << stat("mIoU", "–", "no item had ground truth");
   }
+  if (in.agreement.is_object()) {
+    b << stat("agreement with " + references_of(in.agreement), fmt(number(in.agreement, "agreement"), 4),
+              "from the confusion matrices with the references summed over items; not accuracy");
+    b << stat("mean item agreement", fmt(number(in.agreement, "mean_item_agreement"), 4),
+              "mean of per-item agreements");
+    b << stat("mean frame agreement", fmt(number(in.agreement, "mean_frame_agreement"), 4),
+              "mean of per-frame agreements");
+  }
   b << stat("gear switches", fmt(in.gear_switches, 0));
   b << "</div>";
   if (!in.gear_usage.empty()) b << "<h3>Gear usage (frames)</h3>" << gear_legend(in.gear_usage, colours);
@@ -45,7 +60,10 @@ std::string summary_section(const CollectionInputs& in, const GearColours& colou
   return b.str();
 }
 
-std::string items_section(const json& items) {
+// `agreement_with`: what the items' agreement is with; empty when no item has
+// a reference (then the table has no agreement column).
+std::string items_section(const json& items, const std::string& agreement_with) {
+  const bool agreement = !agreement_with.empty();
   std::ostringstream b;
   b << "<section id=\"items\"><h2>Items</h2>";
   if (items.empty()) {
@@ -53,7 +71,9 @@ std::string items_section(const json& items) {
   } else {
     b << "<table class=\"items\"><thead><tr><th>id</th><th>input</th><th class=\"num\">frames</th>"
          "<th class=\"num\">fps</th><th class=\"num\">mIoU</th><th class=\"num\">mean frame mIoU</th>"
-         "<th class=\"num\">pixel acc</th><th>gear usage</th><th class=\"num\">switches</th></tr></thead><tbody>";
+         "<th class=\"num\">pixel acc</th>"
+      << (agreement ? "<th class=\"num\">agreement with " + esc(agreement_with) + "</th>" : "")
+      << "<th>gear usage</th><th class=\"num\">switches</th></tr></thead><tbody>";
     for (const auto& it : items) {
       std::string use;
       for (const auto& [g, n] : usage_of(it.value("gear_usage", json::object())))
@@ -62,7 +82,13 @@ std::string items_section(const json& items) {
         << "</td><td class=\"num\">" << fmt(number(it, "frames"), 0) << "</td><td class=\"num\">"
         << fmt(number(it, "fps"), 1) << "</td><td class=\"num\">" << fmt(number(it, "miou"), 4)
         << "</td><td class=\"num\">" << fmt(number(it, "mean_frame_miou"), 4) << "</td><td class=\"num\">"
-        << fmt(number(it, "pixel_acc"), 4) << "</td><td>" << esc(use) << "</td><td class=\"num\">"
+        << fmt(number(it, "pixel_acc"), 4) << "</td>";
+      if (agreement) {
+        const std::string ref = text(it, "reference");
+        b << "<td class=\"num\"" << (ref.empty() ? "" : " title=\"with " + esc(ref) + "\"") << ">"
+          << fmt(number(it, "agreement"), 4) << "</td>";
+      }
+      b << "<td>" << esc(use) << "</td><td class=\"num\">"
         << fmt(number(it, "gear_switches"), 0) << "</td></tr>";
     }
     b << "</tbody></table>";
@@ -87,14 +113,16 @@ std::string item_charts_section(const CollectionInputs& in, const GearColours& c
   for (size_t i = 0; i < charted; ++i) {
     const json& it = items[i];
     b << "<div class=\"item\" id=\"item-" << i << "\"><h3>" << esc(text(it, "id")) << " <span class=\"meta\">mIoU "
-      << fmt(number(it, "miou"), 4) << " · " << fmt(number(it, "frames"), 0) << " frames</span></h3>";
+      << fmt(number(it, "miou"), 4);
+    if (number(it, "agreement")) b << " · agreement " << fmt(number(it, "agreement"), 4);
+    b << " · " << fmt(number(it, "frames"), 0) << " frames</span></h3>";
     if (in.item_dirs[i].empty())
       b << note("Run directory " + text(it, "dir") + " not found (looked in the current directory and in " +
                 in.base_dir + "), so no charts.");
     else if (!in.item_frames[i].found)
       b << note("No frames.jsonl in " + in.item_dirs[i] + ".");
     else
-      b << time_charts(in.item_frames[i].rows, "item-" + std::to_string(i) + "-", colours, 110);
+      b << time_charts(in.item_frames[i].rows, "item-" + std::to_string(i) + "-", colours, 110, text(it, "reference"));
     b << "</div>";
   }
   if (items.empty()) b << note("No completed items.");
@@ -126,8 +154,10 @@ std::string render_collection_page(const CollectionInputs& in, const std::string
   std::ostringstream b;
   b << "<h1>gearnn " << kind << " report</h1><p class=\"sub\">" << esc(title_path) << "</p>\n";
   b << summary_section(in, colours);
-  b << items_section(in.items);
+  b << items_section(in.items, in.agreement.is_object() ? references_of(in.agreement) : "");
   b << accuracy_sections(in.metrics, in.classes, in.palette, "IoU from the confusion matrices summed over all items.");
+  b << agreement_sections(in.agreement, in.classes, in.palette, references_of(in.agreement),
+                          "Agreement from the confusion matrices with the references summed over all items.");
   b << item_charts_section(in, colours, options);
   b << failures_section(in.failures);
   return page("gearnn " + kind + " report: " + title_path, b.str());

@@ -1,6 +1,6 @@
 #pragma once
 // The page for many runs (a batch directory or a merged report): summary,
-// items table, summed accuracy, charts per item (capped), failures.
+// items table, summed accuracy and agreement, charts per item (capped), failures.
 #include <string>
 
 #include "gearnn/report/html_report.h"

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "collection_page.h"
+#include "compare_page.h"
 #include "gearnn/common/errors.h"
 #include "report_inputs.h"
 #include "run_page.h"
@@ -87,17 +88,39 @@ std::string render_html_report(const std::string& path, const HtmlReportOptions&
   fail(path, "unknown report source");
 }
 
-std::string write_html_report(const std::string& path, const std::string& out_html, int samples) {
-  HtmlReportOptions options;
-  options.samples = samples;
-  const std::string out = out_html.empty() ? default_html_path(path) : out_html;
-  const std::string page = render_html_report(path, options);
+std::string render_compare_report(const std::string& run_a, const std::string& run_b,
+                                  const HtmlReportOptions& options) {
+  for (const std::string& path : {run_a, run_b})
+    if (report_source(path) != ReportSource::run) fail(path, "not a run directory (--compare takes two runs)");
+  return html::render_compare_page(html::read_run_dir(run_dir_of(run_a)), html::read_run_dir(run_dir_of(run_b)),
+                                   options);
+}
+
+namespace {
+
+// Writes `page` to `out`, making its directory first.
+void write_page(const std::string& out, const std::string& page) {
   const fs::path parent = fs::path(out).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
   if (ec) fail(parent.string(), "cannot create directory (" + ec.message() + ")");
   write_text_file(out, page);
+}
+
+}  // namespace
+
+std::string write_html_report(const std::string& path, const std::string& out_html, int samples) {
+  HtmlReportOptions options;
+  options.samples = samples;
+  const std::string out = out_html.empty() ? default_html_path(path) : out_html;
+  write_page(out, render_html_report(path, options));
   return out;
+}
+
+std::string write_compare_report(const std::string& run_a, const std::string& run_b, const std::string& out_html) {
+  if (out_html.empty()) fail("--out", "the compare page needs a file to go to");
+  write_page(out_html, render_compare_report(run_a, run_b));
+  return out_html;
 }
 
 }  // namespace gearnn

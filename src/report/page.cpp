@@ -20,7 +20,7 @@ h3{font-size:14px;margin:18px 0 6px}
 section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 18px;margin:0 0 16px}
 .stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px}
 .stat{background:#f9fafb;border:1px solid #eef0f3;border-radius:6px;padding:8px 10px}
-.stat .k{font-size:12px;color:#6b7280}
+.stat .k{font-size:12px;color:#6b7280;word-break:break-all}
 .stat .v{font-size:18px;font-weight:600;word-break:break-all}
 .stat .v.small{font-size:13px;font-weight:normal}
 .stat .n{font-size:11px;color:#6b7280}
@@ -62,6 +62,10 @@ td.err{color:#991b1b;word-break:break-word}
 .item{border-top:1px solid #eef0f3;padding-top:4px}
 h3 .meta{font-weight:normal;color:#6b7280;margin-left:8px}
 #summary .gear-legend{margin-left:0}
+.diff-mark{fill:#fde68a;opacity:.75}
+.legend i.mark{background:#fde68a}
+table.compare th{width:22%}
+table.compare-frames{width:auto;margin:4px 0 10px 56px}
 footer{color:#9ca3af;font-size:12px;text-align:center}
 )";
 

@@ -48,6 +48,7 @@ Frames read_frames(const std::string& dir) {
     FrameRow r;
     r.frame = j["frame"].get<int64_t>();
     r.miou = number(j, "miou");
+    r.agreement = number(j, "agreement");
     r.qp = number(j, "qp");
     r.luma = number(j, "luma");
     if (j.contains("gear") && j["gear"].is_string()) r.gear = j["gear"].get<std::string>();
@@ -137,6 +138,7 @@ CollectionInputs read_collection(const json& merged, const std::string& base_dir
   in.items = merged.value("items", json::array());
   in.failures = merged.value("failures", json::array());
   in.metrics = merged.value("metrics", json());
+  in.agreement = merged.value("agreement", json());
   in.frames = number(merged, "frames");
   in.seconds = number(merged, "seconds");
   in.gear_switches = number(merged, "gear_switches");

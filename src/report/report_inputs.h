@@ -24,7 +24,7 @@ std::string text(const json& obj, const char* key, const std::string& fallback =
 // One line of frames.jsonl.
 struct FrameRow {
   int64_t frame = 0;
-  Opt miou, qp, luma;
+  Opt miou, agreement, qp, luma;  // agreement: with the reference (--reference)
   std::string gear = "base";
 };
 
@@ -65,7 +65,7 @@ RunInputs read_run_dir(const std::string& dir);
 struct CollectionInputs {
   std::string base_dir;  // where relative item directories were also looked for
   std::vector<std::string> classes;
-  json items, failures, metrics;  // as in the merged report
+  json items, failures, metrics, agreement;  // as in the merged report
   Opt frames, seconds, gear_switches;
   std::vector<std::string> item_dirs;  // per item; "" when not found
   std::vector<Frames> item_frames;     // only for the first max_item_charts items

@@ -13,6 +13,11 @@ namespace gearnn::html {
 
 namespace {
 
+// What the run's agreement is with: the reference as given to gearnn run.
+std::string reference_of(const json& report) {
+  return text(report.value("agreement", json::object()), "reference", "the reference");
+}
+
 // Every gear the run names, in its usage counts or on any frame, so the
 // legend and the timeline agree on colours.
 std::set<std::string> gear_names(const std::map<std::string, int64_t>& usage, const std::vector<FrameRow>& rows) {
@@ -48,19 +53,27 @@ std::string summary_section(const RunInputs& run) {
   } else {
     b << stat("mIoU", "–", "no ground truth (--gt)");
   }
+  const json agreement = report.value("agreement", json());
+  if (agreement.is_object()) {
+    b << stat("agreement with " + reference_of(report), fmt(number(agreement, "agreement"), 4),
+              "its masks as pseudo ground truth, summed over frames; not accuracy");
+    b << stat("mean frame agreement", fmt(number(agreement, "mean_frame_agreement"), 4),
+              "mean of per-frame agreements");
+    b << stat("pixel agreement", fmt(number(agreement, "agreement_pixel"), 4), "share of pixels equal in both");
+  }
   b << stat("gear switches", fmt(number(report, "gear_switches"), 0),
             "mean inference " + fmt(number(report, "mean_infer_ms"), 1) + " ms");
   b << "</div></section>\n";
   return b.str();
 }
 
-std::string timeline_section(const Frames& frames, const GearColours& colours) {
+std::string timeline_section(const Frames& frames, const GearColours& colours, const std::string& reference) {
   std::ostringstream b;
   b << "<section id=\"timeline\"><h2>Over time</h2>";
   if (!frames.found)
     b << note("frames.jsonl is missing, so there are no per-frame charts.");
   else
-    b << time_charts(frames.rows, "", colours, 150);
+    b << time_charts(frames.rows, "", colours, 150, reference);
   if (frames.bad_lines) b << note(std::to_string(frames.bad_lines) + " unreadable line(s) in frames.jsonl skipped.");
   b << "</section>\n";
   return b.str();
@@ -77,9 +90,11 @@ std::string render_run_page(const RunInputs& run, const HtmlReportOptions& optio
     b << "<div class=\"banner\">Incomplete run: " << esc(text(report, "error", "stopped before the end"))
       << "</div>\n";
   b << summary_section(run);
-  b << timeline_section(run.frames, colours);
+  b << timeline_section(run.frames, colours, reference_of(report));
   b << accuracy_sections(report.value("metrics", json()), run.classes, run.palette,
                          "IoU from the confusion matrix summed over all frames.");
+  b << agreement_sections(report.value("agreement", json()), run.classes, run.palette, reference_of(report),
+                          "Agreement from the confusion matrix with the reference summed over all frames.");
   b << samples_section(run, options.samples);
   return page("gearnn report: " + run.dir, b.str());
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The page for one run: summary, charts over time, accuracy, sample frames.
+// The page for one run: summary, charts over time, accuracy, agreement with
+// a reference, sample frames.
 #include <string>
 
 #include "gearnn/report/html_report.h"

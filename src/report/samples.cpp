@@ -92,6 +92,7 @@ std::string caption(int64_t frame, const FrameRow* row, const std::string& mask_
   if (row) {
     cap << " · gear " << row->gear;
     if (row->miou) cap << " · mIoU " << fmt(*row->miou, 3);
+    if (row->agreement) cap << " · agreement " << fmt(*row->agreement, 3);
     if (row->qp) cap << " · QP " << fmt(*row->qp, 0);
     if (row->luma) cap << " · luma " << fmt(*row->luma, 0);
   }

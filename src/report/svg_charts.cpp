@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "html_text.h"
 
@@ -51,51 +52,69 @@ std::string frame_grid(const Domain& d, double top, double bottom, bool labels) 
 
 }  // namespace
 
-std::string time_chart(const SeriesSpec& s, const std::vector<FrameRow>& rows, const Domain& d, double height) {
-  const double top = 8, bottom = height - 20;
-  auto y = [&](double v) {
-    return bottom - (std::clamp(v, s.ymin, s.ymax) - s.ymin) / (s.ymax - s.ymin) * (bottom - top);
-  };
+namespace {
+
+constexpr double kTop = 8;  // plot area of time charts: kTop .. height - kBelow
+constexpr double kBelow = 20;
+
+// Values to y inside the plot area, clamped to the axis.
+struct YScale {
+  double ymin, ymax, top, bottom;
+  double operator()(double v) const {
+    return bottom - (std::clamp(v, ymin, ymax) - ymin) / (ymax - ymin) * (bottom - top);
+  }
+};
+
+YScale y_scale(const SeriesSpec& s, double height) { return {s.ymin, s.ymax, kTop, height - kBelow}; }
+
+// The <svg> element's opening, plot area, value grid with labels and frame
+// grid; the caller draws on it and closes it.
+std::string chart_open(const SeriesSpec& s, const Domain& d, double height, const std::string& aria) {
+  const YScale y = y_scale(s, height);
   std::ostringstream o;
   o << "<svg id=\"" << s.id << "\" class=\"chart " << s.cls << "\" viewBox=\"0 0 " << kChartWidth << ' ' << height
-    << "\" width=\"" << kChartWidth << "\" height=\"" << height << "\" role=\"img\" aria-label=\"" << esc(s.label)
-    << " per frame\">";
-  o << "<rect class=\"plot\" x=\"" << kChartLeft << "\" y=\"" << top << "\" width=\""
-    << kChartWidth - kChartLeft - kChartRight << "\" height=\"" << bottom - top << "\"/>";
+    << "\" width=\"" << kChartWidth << "\" height=\"" << height << "\" role=\"img\" aria-label=\"" << esc(aria) << "\">";
+  o << "<rect class=\"plot\" x=\"" << kChartLeft << "\" y=\"" << y.top << "\" width=\""
+    << kChartWidth - kChartLeft - kChartRight << "\" height=\"" << y.bottom - y.top << "\"/>";
   for (double t : s.yticks) {
     o << "<line class=\"grid\" x1=\"" << kChartLeft << "\" y1=\"" << px(y(t)) << "\" x2=\"" << kChartWidth - kChartRight
       << "\" y2=\"" << px(y(t)) << "\"/>";
     o << "<text class=\"tick\" x=\"" << kChartLeft - 6 << "\" y=\"" << px(y(t) + 4) << "\" text-anchor=\"end\">"
       << fmt(t, s.prec) << "</text>";
   }
-  o << frame_grid(d, top, bottom, true);
-  // Gear switches, unless there are too many to tell apart.
-  size_t switches = 0;
-  for (size_t i = 1; i < rows.size(); ++i) switches += rows[i].gear != rows[i - 1].gear;
-  for (size_t i = 1; i < rows.size() && switches <= kMaxSwitchLines; ++i)
-    if (rows[i].gear != rows[i - 1].gear) {
-      const double x = d.x(double(rows[i].frame));
-      o << "<line class=\"switch\" x1=\"" << px(x) << "\" y1=\"" << top << "\" x2=\"" << px(x) << "\" y2=\""
-        << bottom << "\"><title>gear " << esc(rows[i - 1].gear) << " → " << esc(rows[i].gear) << " at frame "
-        << rows[i].frame << "</title></line>";
-    }
-  // Points: every frame, or bucket means for long runs.
-  std::vector<std::pair<double, Opt>> pts;
-  const size_t bucket = rows.size() > kMaxPoints ? (rows.size() + kMaxPoints - 1) / kMaxPoints : 1;
+  o << frame_grid(d, y.top, y.bottom, true);
+  return o.str();
+}
+
+// Frames per point: every frame, or bucket means once a run is longer than kMaxPoints.
+size_t bucket_of(size_t rows) { return rows > kMaxPoints ? (rows + kMaxPoints - 1) / kMaxPoints : 1; }
+
+// One point per bucket: mean frame position (for x) and mean value, if any.
+using Points = std::vector<std::pair<double, Opt>>;
+Points series_points(const std::vector<FrameRow>& rows, Opt FrameRow::*field) {
+  Points pts;
+  const size_t bucket = bucket_of(rows.size());
   for (size_t i = 0; i < rows.size(); i += bucket) {
     double xs = 0, ys = 0;
     int n = 0, m = 0;
     for (size_t k = i; k < std::min(rows.size(), i + bucket); ++k, ++m) {
       xs += rows[k].frame + 0.5;
-      if (rows[k].*s.field) ys += *(rows[k].*s.field), ++n;
+      if (rows[k].*field) ys += *(rows[k].*field), ++n;
     }
     pts.emplace_back(xs / m, n ? Opt(ys / n) : std::nullopt);
   }
-  std::vector<std::string> runs;
+  return pts;
+}
+
+// The points as lines, broken where values are missing; `runs` counts them.
+std::string series_lines(const Points& pts, const std::string& colour, const Domain& d, const YScale& y,
+                         size_t& runs) {
+  std::ostringstream o;
   std::string current;
   int run_len = 0;
+  runs = 0;
   auto flush = [&] {
-    if (run_len > 1) runs.push_back(current);
+    if (run_len > 1) o << "<polyline class=\"series\" stroke=\"" << colour << "\" points=\"" << current << "\"/>", ++runs;
     current.clear();
     run_len = 0;
   };
@@ -108,18 +127,72 @@ std::string time_chart(const SeriesSpec& s, const std::vector<FrameRow>& rows, c
     ++run_len;
   }
   flush();
-  for (const auto& r : runs)
-    o << "<polyline class=\"series\" stroke=\"" << s.colour << "\" points=\"" << r << "\"/>";
-  if (pts.size() <= 200 || runs.empty()) {
-    for (size_t i = 0; i < pts.size(); ++i) {
-      if (!pts[i].second) continue;
-      o << "<circle class=\"dot\" fill=\"" << s.colour << "\" cx=\"" << px(d.x(pts[i].first)) << "\" cy=\""
-        << px(y(*pts[i].second)) << "\" r=\"" << (pts.size() <= 200 ? 2.2 : 1.2) << "\">";
-      if (bucket == 1)
-        o << "<title>frame " << rows[i].frame << ": " << esc(s.label) << ' ' << fmt(*pts[i].second, s.prec + 1)
-          << " (gear " << esc(rows[i].gear) << ")</title>";
-      o << "</circle>";
+  return o.str();
+}
+
+// Dots on the points of short runs (or where no line could be drawn), with
+// each frame's value and gear in its tooltip when points are single frames.
+std::string series_dots(const Points& pts, const std::vector<FrameRow>& rows, const std::string& colour,
+                        const std::string& label, int prec, const Domain& d, const YScale& y, size_t runs) {
+  if (pts.size() > 200 && runs > 0) return "";
+  std::ostringstream o;
+  const bool single = bucket_of(rows.size()) == 1;
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (!pts[i].second) continue;
+    o << "<circle class=\"dot\" fill=\"" << colour << "\" cx=\"" << px(d.x(pts[i].first)) << "\" cy=\""
+      << px(y(*pts[i].second)) << "\" r=\"" << (pts.size() <= 200 ? 2.2 : 1.2) << "\">";
+    if (single)
+      o << "<title>frame " << rows[i].frame << ": " << esc(label) << ' ' << fmt(*pts[i].second, prec + 1) << " (gear "
+        << esc(rows[i].gear) << ")</title>";
+    o << "</circle>";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string time_chart(const SeriesSpec& s, const std::vector<FrameRow>& rows, const Domain& d, double height) {
+  const YScale y = y_scale(s, height);
+  std::ostringstream o;
+  o << chart_open(s, d, height, s.label + " per frame");
+  // Gear switches, unless there are too many to tell apart.
+  size_t switches = 0;
+  for (size_t i = 1; i < rows.size(); ++i) switches += rows[i].gear != rows[i - 1].gear;
+  for (size_t i = 1; i < rows.size() && switches <= kMaxSwitchLines; ++i)
+    if (rows[i].gear != rows[i - 1].gear) {
+      const double x = d.x(double(rows[i].frame));
+      o << "<line class=\"switch\" x1=\"" << px(x) << "\" y1=\"" << y.top << "\" x2=\"" << px(x) << "\" y2=\""
+        << y.bottom << "\"><title>gear " << esc(rows[i - 1].gear) << " → " << esc(rows[i].gear) << " at frame "
+        << rows[i].frame << "</title></line>";
     }
+  const Points pts = series_points(rows, s.field);
+  size_t runs = 0;
+  o << series_lines(pts, s.colour, d, y, runs);
+  o << series_dots(pts, rows, s.colour, s.label, s.prec, d, y, runs);
+  o << "</svg>";
+  return o.str();
+}
+
+std::string compare_chart(const SeriesSpec& s, const std::vector<FrameRow>& a, const std::vector<FrameRow>& b,
+                          const Domain& d, const std::vector<MarkedFrame>& marks, const std::string& colour_a,
+                          const std::string& colour_b, double height) {
+  const YScale y = y_scale(s, height);
+  std::ostringstream o;
+  o << chart_open(s, d, height, s.label + " per frame of runs A and B");
+  // Marks first, so the lines stay on top; at least 3 px wide to be seen on long runs.
+  for (const MarkedFrame& m : marks) {
+    const double x0 = d.x(double(m.frame)), x1 = d.x(double(m.frame) + 1);
+    const double w = std::max(3.0, x1 - x0), cx = (x0 + x1) / 2;
+    o << "<rect class=\"diff-mark\" x=\"" << px(cx - w / 2) << "\" y=\"" << y.top << "\" width=\"" << px(w)
+      << "\" height=\"" << y.bottom - y.top << "\"><title>frame " << m.frame << ": " << esc(s.label) << " A "
+      << fmt(m.a, s.prec + 1) << ", B " << fmt(m.b, s.prec + 1) << " (B − A " << (m.b >= m.a ? "+" : "")
+      << fmt(m.b - m.a, s.prec + 1) << ")</title></rect>";
+  }
+  for (const auto& [rows, colour, name] : {std::tuple{&a, colour_a, "A"}, std::tuple{&b, colour_b, "B"}}) {
+    const Points pts = series_points(*rows, s.field);
+    size_t runs = 0;
+    o << series_lines(pts, colour, d, y, runs);
+    o << series_dots(pts, *rows, colour, std::string(name) + " " + s.label, s.prec, d, y, runs);
   }
   o << "</svg>";
   return o.str();
@@ -176,13 +249,19 @@ std::string class_legend(const std::vector<std::string>& classes, const Palette&
   return o.str();
 }
 
+const ScoreWords kLabelWords{"IoU", "mIoU", "absent from truth and prediction", "truth", "predicted",
+                             "predicted class (columns) · rows = true class, % of the row"};
+const ScoreWords kAgreementWords{"agreement", "agreement", "absent from the reference and this run", "reference",
+                                 "this run", "this run's class (columns) · rows = the reference's class, % of the row"};
+
 std::string class_iou_chart(const std::string& id, const std::vector<std::string>& classes, const json& per_class,
-                            const Palette& palette, const Opt& miou) {
+                            const Palette& palette, const Opt& mean, const ScoreWords& words) {
   const double label_w = 140, bar_w = 600, row_h = 24, top = 24;
   const double width = label_w + bar_w + 70, height = top + row_h * classes.size() + 8;
   std::ostringstream o;
   o << "<svg id=\"" << id << "\" class=\"chart class-iou\" viewBox=\"0 0 " << width << ' ' << height
-    << "\" width=\"" << width << "\" height=\"" << height << "\" role=\"img\" aria-label=\"IoU per class\">";
+    << "\" width=\"" << width << "\" height=\"" << height << "\" role=\"img\" aria-label=\"" << esc(words.score)
+    << " per class\">";
   for (double t : {0.0, 0.25, 0.5, 0.75, 1.0}) {
     const double x = label_w + t * bar_w;
     o << "<line class=\"grid\" x1=\"" << px(x) << "\" y1=\"" << top - 4 << "\" x2=\"" << px(x) << "\" y2=\""
@@ -197,23 +276,26 @@ std::string class_iou_chart(const std::string& id, const std::vector<std::string
     if (v) {
       o << "<rect class=\"bar\" x=\"" << label_w << "\" y=\"" << px(y0 + 4) << "\" width=\""
         << px(std::max(0.5, std::clamp(*v, 0.0, 1.0) * bar_w)) << "\" height=\"" << row_h - 8 << "\" fill=\""
-        << hex_colour(palette[c]) << "\"><title>" << esc(classes[c]) << ": IoU " << fmt(*v, 4) << "</title></rect>";
+        << hex_colour(palette[c]) << "\"><title>" << esc(classes[c]) << ": " << esc(words.score) << ' ' << fmt(*v, 4)
+        << "</title></rect>";
       o << "<text class=\"value\" x=\"" << px(label_w + std::clamp(*v, 0.0, 1.0) * bar_w + 6) << "\" y=\""
         << px(y0 + row_h / 2 + 4) << "\">" << fmt(*v, 3) << "</text>";
     } else {
       o << "<text class=\"value muted\" x=\"" << label_w + 6 << "\" y=\"" << px(y0 + row_h / 2 + 4)
-        << "\">absent from truth and prediction</text>";
+        << "\">" << esc(words.absent) << "</text>";
     }
   }
-  if (miou) {
-    const double x = label_w + std::clamp(*miou, 0.0, 1.0) * bar_w;
+  if (mean) {
+    const double x = label_w + std::clamp(*mean, 0.0, 1.0) * bar_w;
     o << "<line class=\"mean\" x1=\"" << px(x) << "\" y1=\"" << top - 2 << "\" x2=\"" << px(x) << "\" y2=\""
-      << px(height - 6) << "\"><title>mIoU " << fmt(*miou, 4) << "</title></line>";
+      << px(height - 6) << "\"><title>" << esc(words.mean) << ' ' << fmt(*mean, 4) << "</title></line>";
   }
   o << "</svg>";
   return o.str();
 }
-std::string confusion_chart(const std::string& id, const std::vector<std::string>& classes, const json& matrix) {
+
+std::string confusion_chart(const std::string& id, const std::vector<std::string>& classes, const json& matrix,
+                            const ScoreWords& words) {
   const size_t n = classes.size();
   const double cell = std::clamp(480.0 / std::max<size_t>(n, 1), 14.0, 56.0);
   const double left = 150, top = 84, scale_w = 110;
@@ -240,8 +322,8 @@ std::string confusion_chart(const std::string& id, const std::vector<std::string
       const double x0 = left + c * cell;
       o << "<rect class=\"cell" << (r == c ? " diag" : "") << "\" x=\"" << px(x0) << "\" y=\"" << px(y0)
         << "\" width=\"" << px(cell) << "\" height=\"" << px(cell) << "\" fill=\""
-        << (total > 0 ? heat_colour(share) : "#eeeeee") << "\"><title>truth " << esc(classes[r]) << " → predicted "
-        << esc(classes[c]) << ": " << fmt(count, 0) << " px"
+        << (total > 0 ? heat_colour(share) : "#eeeeee") << "\"><title>" << esc(words.rows) << ' ' << esc(classes[r])
+        << " → " << esc(words.columns) << ' ' << esc(classes[c]) << ": " << fmt(count, 0) << " px"
         << (total > 0 ? " (" + fmt(100 * share, 1) + "% of " + esc(classes[r]) + ")" : std::string(", no pixels"))
         << "</title></rect>";
       if (cell >= 30 && total > 0 && share >= 0.005)
@@ -256,7 +338,7 @@ std::string confusion_chart(const std::string& id, const std::vector<std::string
       << esc(classes[c]) << "</text>";
   }
   o << "<text class=\"axis-name\" x=\"" << px(left + cell * n / 2) << "\" y=\"" << px(top + cell * n + 22)
-    << "\" text-anchor=\"middle\">predicted class (columns) · rows = true class, % of the row</text>";
+    << "\" text-anchor=\"middle\">" << esc(words.axis) << "</text>";
   const double sx = left + cell * n + 30, sh = std::max(60.0, cell * n);
   o << "<rect x=\"" << px(sx) << "\" y=\"" << top << "\" width=\"14\" height=\"" << px(sh) << "\" fill=\"url(#" << id
     << "-scale)\" stroke=\"#bbb\"/>";

@@ -67,6 +67,15 @@ cp -r "$work/clip/labels" "$work/labels2"
 cp "$work/small/labels/000000.png" "$work/labels2/000002.png"
 expect "label of the wrong size" "$work/labels2/000002.png" -- run "$work/clip/video.mkv" --gt "$work/labels2"
 
+# --reference: the same one-line errors, naming the directory or the mask file.
+"$gearnn" run --quiet --model "$work/model" --out "$work/ref" "$work/clip/video.mkv" || exit 1
+expect "reference directory missing" "$work/noref" -- run "$work/clip/video.mkv" --reference "$work/noref"
+cp -r "$work/ref/masks" "$work/refmasks" && rm "$work/refmasks/000003.png"
+expect "reference missing a frame" "$work/refmasks/000003.png" -- run "$work/clip/video.mkv" --reference "$work/refmasks"
+expect "reference of another size" "$work/ref/masks/000000.png" -- run "$work/clip/video.mkv" --reference "$work/ref" --size 64x48
+expect "reference as its own output" "$work/ref" -- "$gearnn" run --quiet --model "$work/model" --out "$work/ref" \
+  "$work/clip/video.mkv" --reference "$work/ref"
+
 # gearnn probe: the same one-line errors, and its per-frame file only when complete.
 expect "probe: truncated video" "$work/cut.mkv" -- "$gearnn" probe "$work/cut.mkv" --out "$work/probe.jsonl"
 if [ ! -e "$work/probe.jsonl" ] && [ ! -e "$work/probe.jsonl.tmp" ]; then

@@ -23,6 +23,7 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
   // Options whose absence means "none" (optional paths and lists) show no default.
   const std::set<std::string> no_default = {"run --gears",
                                             "run --gt",
+                                            "run --reference",
                                             "run --overlay",
                                             "run --html",
                                             "run --tag",
@@ -49,7 +50,8 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "batch --gears",
                                             "batch --html",
                                             "merge --html",
-                                            "report --out"};
+                                            "report --out",
+                                            "report --compare"};
   int checked = 0;
   std::set<std::string> seen;
   each_command(&app, "", [&](const std::string& command, CLI::App* cmd) {
@@ -146,6 +148,7 @@ TEST_CASE("cli parse: parsing every command runs none of them") {
       {"batch", dir + "/items.jsonl", "--out", out},
       {"merge", dir + "/a", "--out", out + ".json"},
       {"report", missing},
+      {"report", missing, "--compare", missing, "--out", out + ".html"},
   };
   for (Argv argv : commands) {
     INFO(argv[0]);

@@ -33,6 +33,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(a.options.out_dir == "o");
   CHECK(a.options.gears_dir == fresh.gears_dir);
   CHECK(a.options.gt_dir == fresh.gt_dir);
+  CHECK(a.options.reference_dir == fresh.reference_dir);
   CHECK(a.options.masks == fresh.masks);
   CHECK(a.options.overlay_path == fresh.overlay_path);
   CHECK(a.options.threads == fresh.threads);
@@ -57,6 +58,8 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
                                                    "g",
                                                    "--gt",
                                                    "labels",
+                                                   "--reference",
+                                                   "pristine-run",
                                                    "--masks",
                                                    "color",
                                                    "--overlay",
@@ -83,6 +86,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(b.options.out_dir == "o2");
   CHECK(b.options.gears_dir == "g");
   CHECK(b.options.gt_dir == "labels");
+  CHECK(b.options.reference_dir == "pristine-run");
   CHECK(b.options.masks == "color");
   CHECK(b.options.overlay_path == "ov.mp4");
   CHECK(b.options.threads == 3);
@@ -549,6 +553,7 @@ TEST_CASE("cli parse: batch, merge, report: defaults, values, bad values") {
   CHECK(r.path == "run");
   CHECK(r.out == fr.out);
   CHECK(r.samples == fr.samples);
+  CHECK(r.compare == fr.compare);
   CHECK_FALSE(r.quiet);
   const auto r2 =
       parse<ReportArgs>(bind_report_options, {"report", "run", "--out", "r.html", "--samples", "0", "--quiet"});
@@ -557,4 +562,13 @@ TEST_CASE("cli parse: batch, merge, report: defaults, values, bad values") {
   CHECK(r2.quiet);
   CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report", "run", "--samples", "101"}), CLI::ParseError);
   CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report"}), CLI::ParseError);
+  // Two runs on one page: it belongs to neither, so --out is needed, and it has no sample frames.
+  const auto c = parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b", "--out", "ab.html"});
+  CHECK(c.path == "a");
+  CHECK(c.compare == "b");
+  CHECK(c.out == "ab.html");
+  CHECK_THROWS_AS(parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b"}), CLI::ParseError);
+  CHECK_THROWS_AS(
+      parse<ReportArgs>(bind_report_options, {"report", "a", "--compare", "b", "--out", "x.html", "--samples", "2"}),
+      CLI::ParseError);
 }

@@ -2,6 +2,8 @@
 // `gearnn merge`: one report from many runs (batch directories, shards of one
 // batch, or single run directories). Metrics come from the summed confusion
 // matrices; the mean of per-item mIoUs is reported beside them, labelled.
+// Agreement blocks (runs with --reference) are summed the same way into their
+// own block, never mixed with the metrics.
 #include <string>
 #include <vector>
 

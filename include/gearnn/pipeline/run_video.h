@@ -15,12 +15,17 @@ struct RunOptions {
   std::string model_dir;
   std::string gears_dir;    // optional
   std::string gt_dir;       // optional
+  // Optional: masks to score against instead of (or beside) labels, usually
+  // this model's run on the pristine input: a directory of %06d.png masks or a
+  // run's output directory (its masks/). Scores are named agreement.
+  std::string reference_dir;
   std::string out_dir;
   std::string masks = "ids";  // none | ids | color
   std::string overlay_path;   // optional .mp4/.mkv colour overlay video
   // Output size of masks, overlay and label comparison, "WxH". Empty: the
-  // labels' size with --gt, else the largest size the input declares, else
-  // (a stream whose header has no size) its first frame's. Frames
+  // labels' size with --gt, else the reference masks' size with --reference,
+  // else the largest size the input declares, else (a stream whose header has
+  // no size) its first frame's. Frames
   // of other sizes (ABR renditions) are segmented at their own size and their
   // logits resized to this size before the argmax.
   std::string size;
