@@ -84,19 +84,8 @@ struct Level {
 
 std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature,
                                FrameSet* pristine) {
-  LevelDataOptions lo;
-  lo.dataset = job.dataset;
-  lo.val_dataset = job.val_dataset;
-  lo.ladder = job.ladder;
-  lo.cache_dir = job.cache_dir;
-  lo.stride = job.stride;
-  lo.max_frames_per_clip = job.max_frames_per_clip;
-  lo.progress = job.progress;
-  lo.targets = job.targets;
-  lo.model_dir = job.model_dir;
-  lo.threads = job.threads;
   std::vector<Level> levels;
-  for (auto& data : load_level_data(lo, card, pristine)) {
+  for (auto& data : load_level_data(level_data_options(job, job.val_dataset), card, pristine)) {
     std::vector<double> values;
     for (const auto& f : data.features)
       if (auto v = f.get(feature)) values.push_back(*v);

@@ -34,6 +34,23 @@ struct LevelDataOptions {
 std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card,
                                        FrameSet* pristine = nullptr);
 
+// The level-data options of a job (SensitivityJob, FitGearsJob): the fields they share.
+template <typename Job>
+LevelDataOptions level_data_options(const Job& job, const std::string& val_dataset = "") {
+  LevelDataOptions lo;
+  lo.dataset = job.dataset;
+  lo.val_dataset = val_dataset;
+  lo.ladder = job.ladder;
+  lo.cache_dir = job.cache_dir;
+  lo.stride = job.stride;
+  lo.max_frames_per_clip = job.max_frames_per_clip;
+  lo.progress = job.progress;
+  lo.targets = job.targets;
+  lo.model_dir = job.model_dir;
+  lo.threads = job.threads;
+  return lo;
+}
+
 struct TensorInfo {
   std::string name;
   int64_t numel, bytes;

@@ -66,17 +66,7 @@ std::string sensitivity_table(const json& out, const std::vector<TensorInfo>& ca
 json run_sensitivity(const SensitivityJob& job) {
   use_torch_threads(job.threads);
   TorchModel model(load_model_card(job.model_dir));
-  LevelDataOptions lo;
-  lo.dataset = job.dataset;
-  lo.ladder = job.ladder;
-  lo.cache_dir = job.cache_dir;
-  lo.stride = job.stride;
-  lo.max_frames_per_clip = job.max_frames_per_clip;
-  lo.progress = job.progress;
-  lo.targets = job.targets;
-  lo.model_dir = job.model_dir;
-  lo.threads = job.threads;
-  const auto levels = load_level_data(lo, model.card());
+  const auto levels = load_level_data(level_data_options(job), model.card());
   const auto candidates = gear_candidates(model);
   json out = {{"model", {{"dir", job.model_dir}, {"hash", model_hash(model.card())}}},
               {"ladder", job.ladder},
