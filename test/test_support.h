@@ -12,8 +12,10 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
 
 namespace gearnn::test {
 
@@ -158,6 +160,22 @@ inline std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The objects of a JSON Lines file (frames.jsonl), in order.
+inline std::vector<json> read_lines(const std::string& path) {
+  std::vector<json> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// Pixels counted by a confusion matrix (rows of counts).
+inline uint64_t matrix_total(const json& rows) {
+  uint64_t n = 0;
+  for (const auto& row : rows)
+    for (const auto& v : row) n += v.get<uint64_t>();
+  return n;
 }
 
 }  // namespace gearnn::test

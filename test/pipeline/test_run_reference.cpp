@@ -19,20 +19,6 @@ namespace {
 
 constexpr int kFrames = 12, kWidth = 320, kHeight = 192;
 
-std::vector<json> read_lines(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
-
-uint64_t matrix_total(const json& rows) {
-  uint64_t n = 0;
-  for (const auto& row : rows)
-    for (const auto& v : row) n += v.get<uint64_t>();
-  return n;
-}
-
 uint64_t off_diagonal(const json& rows) {
   uint64_t n = 0;
   for (size_t t = 0; t < rows.size(); ++t)

@@ -16,20 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<json> read_lines(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
-
-uint64_t matrix_total(const json& rows) {
-  uint64_t n = 0;
-  for (const auto& row : rows)
-    for (const auto& v : row) n += v.get<uint64_t>();
-  return n;
-}
-
 RunOptions quiet_run(const std::string& clip, const std::string& out) {
   RunOptions o;
   o.input = clip + "/video.mkv";
