@@ -33,7 +33,9 @@ void FrameRecordWriter::write(const FrameResult& result) {
     for (size_t c = 0; c < classes_.size(); ++c) iou[classes_[c]] = opt_json(ious[c]);
     rec["iou"] = iou;
   }
-  lines_ << rec.dump() << '\n';
+  // One write per line, flushed: a crash keeps every finished frame's line whole.
+  lines_ << json_text(rec) + '\n';
+  if (!lines_.flush()) fail(path_, "write failed");
 }
 
 void FrameRecordWriter::finish(bool) {

@@ -1,6 +1,7 @@
 #pragma once
 // OUT/frames.jsonl: one line per frame with its times, quality features, gear
-// and (with labels) its scores.
+// and (with labels) its scores. Each line reaches the disk (the kernel) as its
+// frame finishes, so a killed run keeps frames.jsonl.tmp up to its last frame.
 #include <fstream>
 #include <string>
 #include <vector>
