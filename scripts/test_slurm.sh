@@ -273,16 +273,16 @@ logs=("$T"/slurm-out/slurm/array-"$array_id"_*.out)
 summary=$(check "$T/local.json" "$T/slurm-out/merged.json" 3 "${logs[@]}") || die "slurm run differs from the local run"
 say "slurm merged == local: $summary"
 
-# Exit codes: 1 for the task whose shard holds the bad item, 0 for the others.
+# Exit codes: 3 (partial) for the task whose shard holds the bad item, 0 for the others.
 bad_shard=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][0]["shard"].split("/")[0])' \
   "$T/slurm-out/failures.jsonl")
 for ((i = 0; i < 3; i++)); do
   line=$(grep -E "ArrayTaskId=$i " "$T/array-jobs.txt") || die "no record of array task $i"
   code=$(sed -E 's/.* ExitCode=([0-9]+):.*/\1/' <<< "$line")
-  want=0; [ "$i" -ne "$bad_shard" ] || want=1
+  want=0; [ "$i" -ne "$bad_shard" ] || want=3
   [ "$code" = "$want" ] || die "array task $i exit code $code, expected $want"
 done
-say "array task exit codes: 1 for shard $bad_shard (the bad item), 0 for the others"
+say "array task exit codes: 3 for shard $bad_shard (the bad item), 0 for the others"
 
 # Resume with another shard count: complete items are skipped, the bad one is retried.
 t0=$(date +%s)
