@@ -227,7 +227,7 @@ t0=$(date +%s)
 status=0
 step timeout 600 "$gearnn" batch "$d/manifest.jsonl" --out "$T/local" --model "$model" --gears "$gears" \
   --masks none --jobs 2 --threads 1 2> "$T/log/local-batch.log" || status=$?
-[ "$status" -eq 1 ] || die "local batch exited $status, expected 1 (one bad item)"
+[ "$status" -eq 3 ] || die "local batch exited $status, expected 3 (partial: one bad item)"
 "$gearnn" merge "$T/local" --out "$T/local.json"
 say "local: batch + merge in $(( $(date +%s) - t0 )) s"
 
@@ -273,16 +273,16 @@ logs=("$T"/slurm-out/slurm/array-"$array_id"_*.out)
 summary=$(check "$T/local.json" "$T/slurm-out/merged.json" 3 "${logs[@]}") || die "slurm run differs from the local run"
 say "slurm merged == local: $summary"
 
-# Exit codes: 1 for the task whose shard holds the bad item, 0 for the others.
+# Exit codes: 3 (partial) for the task whose shard holds the bad item, 0 for the others.
 bad_shard=$(python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][0]["shard"].split("/")[0])' \
   "$T/slurm-out/failures.jsonl")
 for ((i = 0; i < 3; i++)); do
   line=$(grep -E "ArrayTaskId=$i " "$T/array-jobs.txt") || die "no record of array task $i"
   code=$(sed -E 's/.* ExitCode=([0-9]+):.*/\1/' <<< "$line")
-  want=0; [ "$i" -ne "$bad_shard" ] || want=1
+  want=0; [ "$i" -ne "$bad_shard" ] || want=3
   [ "$code" = "$want" ] || die "array task $i exit code $code, expected $want"
 done
-say "array task exit codes: 1 for shard $bad_shard (the bad item), 0 for the others"
+say "array task exit codes: 3 for shard $bad_shard (the bad item), 0 for the others"
 
 # Resume with another shard count: complete items are skipped, the bad one is retried.
 t0=$(date +%s)

@@ -7,6 +7,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "exit_status.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/metrics/merge_reports.h"
 #include "gearnn/report/html_report.h"
@@ -67,7 +68,7 @@ void run_batch_command(BatchArgs& a) {
     write_html_report(o.out_dir, a.html);
     if (!a.quiet) std::fprintf(stderr, "batch: HTML report -> %s\n", a.html.c_str());
   }
-  if (s.failed) throw CLI::RuntimeError(1);  // the failures are recorded; no extra error line
+  if (s.failed) throw CLI::RuntimeError(kExitPartial);  // the failures are recorded; no extra error line
 }
 
 void run_merge_command(const MergeArgs& a) {

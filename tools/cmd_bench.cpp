@@ -48,17 +48,17 @@ void add_bench_commands(CLI::App& app) {
   bind_bench_forward_options(*bench, *f)->callback([f] {
     const int threads =
         f->threads > 0 ? f->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::cout << bench_forward(f->model, f->input, f->frames, threads).dump(2) << "\n";
+    std::cout << json_text(bench_forward(f->model, f->input, f->frames, threads), 2) << "\n";
   });
 
   auto d = std::make_shared<BenchDecodeArgs>();
   bind_bench_decode_options(*bench, *d)->callback([d] {
-    std::cout << bench_decode(d->input, d->decode_threads, d->frames).dump(2) << "\n";
+    std::cout << json_text(bench_decode(d->input, d->decode_threads, d->frames), 2) << "\n";
   });
 
   auto s = std::make_shared<BenchSwitchArgs>();
   bind_bench_switch_options(*bench, *s)->callback([s] {
-    std::cout << bench_switch(s->model, s->gears, s->rounds).dump(2) << "\n";
+    std::cout << json_text(bench_switch(s->model, s->gears, s->rounds), 2) << "\n";
   });
 }
 

@@ -35,8 +35,8 @@ CLI::App* bind_distort_options(CLI::App& app, DistortArgs& a) {
                   "Encode at this fraction of the source size (an ABR rendition), e.g. 0.5");
   cmd->add_option("--schedule", a.schedule, "JSON file varying settings over frame ranges");
   cmd->add_option("--seed", o.seed, "Noise seed");
-  cmd->add_option("--preset", o.preset, "libx264 preset");
-  cmd->add_option("--threads", o.threads, "Encoder threads");
+  cmd->add_option("--preset", o.preset, "libx264 preset")->check(CLI::IsMember(x264_presets()));
+  cmd->add_option("--threads", o.threads, "Encoder threads (0 = automatic)")->check(CLI::Range(0, 64));
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   return tidy_defaults(cmd);
@@ -85,7 +85,7 @@ void add_data_commands(CLI::App& app) {
   bind_eval_options(app, *eval)->callback([eval] {
     const json m = evaluate_dirs(eval->options);
     if (eval->json_out.empty())
-      std::cout << m.dump(2) << "\n";
+      std::cout << json_text(m, 2) << "\n";
     else
       write_json_file(eval->json_out, m);
   });
@@ -93,7 +93,7 @@ void add_data_commands(CLI::App& app) {
   auto probe = std::make_shared<ProbeArgs>();
   bind_probe_options(app, *probe)->callback([probe] {
     const json s = run_probe(probe->options);
-    std::cout << (probe->json ? s.dump(2) + "\n" : probe_table(s));
+    std::cout << (probe->json ? json_text(s, 2) + "\n" : probe_table(s));
   });
 }
 

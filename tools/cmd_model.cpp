@@ -37,11 +37,16 @@ void init_model(const InitModelArgs& a) {
   } else {
     const json meta = read_json_file(a.meta);
     card.classes = json_get<std::vector<std::string>>(meta, "classes", a.meta);
-    for (const auto& c : json_get<std::vector<std::vector<int>>>(meta, "palette", a.meta)) {
-      if (c.size() != 3) fail(a.meta, "palette entries must be [r, g, b]");
-      card.palette.push_back({uint8_t(c[0]), uint8_t(c[1]), uint8_t(c[2])});
+    const json& palette = json_get<json>(meta, "palette", a.meta);
+    if (!palette.is_array() || palette.size() != card.classes.size())
+      fail(a.meta, "palette must list one [r, g, b] per class");
+    for (size_t i = 0; i < palette.size(); ++i) {
+      const std::string at = "/palette/" + std::to_string(i);
+      if (!palette[i].is_array() || palette[i].size() != 3) fail(a.meta, at + ": must be [r, g, b]");
+      std::array<uint8_t, 3> c{};
+      for (int k = 0; k < 3; ++k) c[k] = uint8_t(json_int(meta, at + "/" + std::to_string(k), 0, 255, a.meta));
+      card.palette.push_back(c);
     }
-    if (card.palette.size() != card.classes.size()) fail(a.meta, "palette and classes differ in length");
   }
   card.arch = {{"name", "streetnet"}, {"widths", a.widths}, {"head", a.head}};
   create_builtin_model(card, a.seed);

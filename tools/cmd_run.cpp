@@ -62,11 +62,7 @@ void run_command(RunArgs& a) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   if (!a.tag.empty()) {
-    try {
-      o.tag = json::parse(a.tag);
-    } catch (const json::exception&) {
-      fail("--tag", "not valid JSON");
-    }
+    o.tag = parse_json(a.tag, "--tag");
     if (!o.tag.is_object()) fail("--tag", "must be a JSON object");
   }
   o.progress = !a.quiet;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "commands.h"
+#include "exit_status.h"
 
 extern "C" {
 #include <libavutil/log.h>
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"gearnn: semantic segmentation of video with quality-adaptive gears"};
   app.set_version_flag("--version", std::string("gearnn ") + GEARNN_VERSION);
   app.require_subcommand(1);
+  app.footer(gearnn::cli::exit_codes_help());
   gearnn::cli::add_run_command(app);
   gearnn::cli::add_data_commands(app);
   gearnn::cli::add_bench_commands(app);
@@ -23,12 +25,13 @@ int main(int argc, char** argv) {
   gearnn::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    std::fprintf(stderr, "gearnn: error: %s\n", what.substr(0, what.find('\n')).c_str());
-    return 1;
+  } catch (...) {
+    // Every failure, whatever threw it: one line and a typed exit code (exit_status.h).
+    const gearnn::cli::ExitStatus s = gearnn::cli::exit_status_of(std::current_exception());
+    if (!s.message.empty()) std::fprintf(stderr, "gearnn: error: %s\n", s.message.c_str());
+    return s.code;
   }
   return 0;
 }

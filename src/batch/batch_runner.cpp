@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -86,7 +87,7 @@ std::vector<std::string> gearnn_run_argv(const BatchItem& item, const std::strin
   std::vector<std::string> argv = {o.gearnn_exe, "run", item.input, "--model", item.model, "--out", out_dir,
                                    "--masks", o.masks, "--hold", std::to_string(o.hold), "--threads",
                                    std::to_string(threads), "--quiet", "--tag",
-                                   json{{"batch_id", item.id}, {"key", key}}.dump()};
+                                   json_text(json{{"batch_id", item.id}, {"key", key}})};
   if (!item.gears.empty()) argv.insert(argv.end(), {"--gears", item.gears});
   if (!item.gt.empty()) argv.insert(argv.end(), {"--gt", item.gt});
   return argv;
@@ -112,7 +113,8 @@ ItemOutcome run_item(const BatchItem& item, const std::string& key, const BatchO
   if (r.exit_code != 0 || !complete_with_key(dir + "/report.json", key))
     outcome.error = child_error(r);
   else
-    outcome.frames = read_json_file(dir + "/report.json").value("frames", int64_t{0});
+    outcome.frames =
+        json_int_or(read_json_file(dir + "/report.json"), "/frames", 0, 0, INT64_MAX, dir + "/report.json");
   return outcome;
 }
 
@@ -229,7 +231,7 @@ BatchSummary run_batch(const BatchOptions& o) {
   if (o.jobs < 1) fail("--jobs", "must be at least 1");
   if (o.gearnn_exe.empty()) fail("gearnn", "batch needs the path of the gearnn binary");
   const std::vector<BatchItem> items = items_of_shard(o);
-  fs::create_directories(o.out_dir);
+  create_dirs(o.out_dir);
   BatchSummary summary;
   summary.items = static_cast<int>(items.size());
   const ThreadPlan plan = plan_threads(o);

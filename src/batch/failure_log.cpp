@@ -39,8 +39,11 @@ void FailureLog::forget(const std::set<std::string>& ids) {
   std::string line, kept;
   while (std::getline(in, line)) {
     try {
-      if (ids.count(json::parse(line).value("id", ""))) continue;
-    } catch (const json::exception&) {
+      const json record = parse_json(line, path_);
+      if (record.is_object() && record.contains("id") && record["id"].is_string() &&
+          ids.count(record["id"].get<std::string>()))
+        continue;
+    } catch (const Error&) {
       continue;  // a torn line from a killed writer
     }
     kept += line + "\n";
@@ -51,7 +54,7 @@ void FailureLog::forget(const std::set<std::string>& ids) {
 void FailureLog::append(const json& record) {
   Locked lock(lock_path_);
   std::ofstream out(path_, std::ios::app);
-  out << record.dump() << "\n";
+  out << json_text(record) << "\n";
   out.flush();
   if (!out) fail(path_, "cannot append a failure record");
 }

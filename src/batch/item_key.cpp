@@ -28,7 +28,8 @@ std::string item_key(const BatchItem& item, const BatchOptions& options) {
     const GearSet cfg = load_gear_set(find_gear_set_dir(item.gears, card.dir));
     Sha256 h;
     h.update(sha256_file(cfg.dir + "/gears.json"));
-    for (size_t i = 0; i < cfg.gears.size(); ++i) h.update(sha256_file(cfg.file_path(i)));
+    for (size_t i = 0; i < cfg.gears.size(); ++i)
+      h.update(cfg.gears[i].file.empty() ? std::string("no file") : sha256_file(cfg.file_path(i)));
     parts["gears"] = h.hex();
   }
   parts["options"] = {{"masks", options.masks}, {"hold", options.hold}};

@@ -47,9 +47,9 @@ std::vector<BatchItem> read_manifest(const std::string& path, const std::string&
     const std::string where = path + ":" + std::to_string(line);
     json j;
     try {
-      j = json::parse(text);
-    } catch (const json::exception&) {
-      fail(where, "not a JSON object");
+      j = parse_json(text, where);
+    } catch (const Error& e) {
+      fail(where, "not a JSON object: " + e.problem());
     }
     if (!j.is_object()) fail(where, "not a JSON object");
     for (const auto& entry : j.items())

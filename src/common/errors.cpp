@@ -13,7 +13,7 @@ static std::string one_line(std::string s) {
 }
 
 Error::Error(const std::string& path, const std::string& problem)
-    : std::runtime_error(one_line(path.empty() ? problem : path + ": " + problem)), path_(path) {}
+    : std::runtime_error(one_line(path.empty() ? problem : path + ": " + problem)), path_(path), problem_(problem) {}
 
 void fail(const std::string& path, const std::string& problem) { throw Error(path, problem); }
 

@@ -29,34 +29,38 @@ FrameRange read_range(const json& frames, const std::string& path) {
 
 std::vector<ClipRef> load_dataset(const std::string& path) {
   const json j = read_json_file(path);
-  if (!j.is_object() || !j.contains("clips") || !j["clips"].is_array() || j["clips"].empty())
-    fail(path, "expected {\"clips\": [...]} with at least one clip");
-  const fs::path base = fs::path(path).parent_path();
-  auto resolve = [&](const std::string& p) {
-    return fs::path(p).is_absolute() || p.find("://") != std::string::npos ? p : (base / p).string();
-  };
-  std::vector<ClipRef> clips;
-  for (const json& c : j["clips"]) {
-    ClipRef ref;
-    if (c.is_string()) {
-      const std::string entry = resolve(c.get<std::string>());
-      if (fs::is_directory(entry) && fs::exists(entry + "/video.mkv"))
-        ref = {entry + "/video.mkv", entry + "/labels", {}};
-      else
-        ref.video = entry;
-    } else if (c.is_object() && c.contains("video") && c["video"].is_string() &&
-               (!c.contains("labels") || c["labels"].is_string())) {
-      ref.video = resolve(c["video"].get<std::string>());
-      if (c.contains("labels")) ref.labels = resolve(c["labels"].get<std::string>());
-      if (c.contains("frames")) ref.frames = read_range(c["frames"], path);
-    } else {
-      fail(path, "each clip is a synth directory, an input, or {\"video\": ..., \"labels\"?: ..., \"frames\"?: [first, end]}");
+  return naming_json_errors(path, [&] {
+    if (!j.is_object() || !j.contains("clips") || !j["clips"].is_array() || j["clips"].empty())
+      fail(path, "expected {\"clips\": [...]} with at least one clip");
+    const fs::path base = fs::path(path).parent_path();
+    auto resolve = [&](const std::string& p) {
+      return fs::path(p).is_absolute() || p.find("://") != std::string::npos ? p : (base / p).string();
+    };
+    std::vector<ClipRef> clips;
+    for (const json& c : j["clips"]) {
+      ClipRef ref;
+      if (c.is_string()) {
+        const std::string entry = resolve(c.get<std::string>());
+        if (fs::is_directory(entry) && fs::exists(entry + "/video.mkv"))
+          ref = {entry + "/video.mkv", entry + "/labels", {}};
+        else
+          ref.video = entry;
+      } else if (c.is_object() && c.contains("video") && c["video"].is_string() &&
+                 (!c.contains("labels") || c["labels"].is_string())) {
+        ref.video = resolve(c["video"].get<std::string>());
+        if (c.contains("labels")) ref.labels = resolve(c["labels"].get<std::string>());
+        if (c.contains("frames")) ref.frames = read_range(c["frames"], path);
+      } else {
+        fail(path,
+             "each clip is a synth directory, an input, or {\"video\": ..., \"labels\"?: ..., \"frames\"?: [first, "
+             "end]}");
+      }
+      if (!ref.labels.empty() && !fs::is_directory(ref.labels))
+        fail(ref.labels, "label directory not found (listed in " + path + ")");
+      clips.push_back(ref);
     }
-    if (!ref.labels.empty() && !fs::is_directory(ref.labels))
-      fail(ref.labels, "label directory not found (listed in " + path + ")");
-    clips.push_back(ref);
-  }
-  return clips;
+    return clips;
+  });
 }
 
 void FrameSet::append(const FrameSet& other) {

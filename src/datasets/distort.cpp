@@ -30,6 +30,12 @@ void validate_settings(const DistortSettings& s, const std::string& source) {
   if (!(s.resolution > 0 && s.resolution <= 1)) fail(source, "resolution must be in (0, 1]");
 }
 
+const std::vector<std::string>& x264_presets() {
+  static const std::vector<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster",   "fast",
+                                                   "medium",    "slow",      "slower",   "veryslow", "placebo"};
+  return presets;
+}
+
 std::pair<int, int> rendition_size(int width, int height, double resolution) {
   auto side = [&](int v) { return std::max(2, static_cast<int>(std::lround(v * resolution / 2.0)) * 2); };
   return {side(width), side(height)};
@@ -61,24 +67,26 @@ static void apply_overrides(DistortSettings& s, const json& o, const std::string
 std::vector<DistortSegment> load_schedule(const std::string& file) {
   const std::string path = find_config_file(file, "schedules");
   const json j = read_json_file(path);
-  if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array())
-    fail(path, "expected {\"segments\": [{\"frames\": [from, to], ...}, ...]}");
-  std::vector<DistortSegment> out;
-  for (const json& seg : j["segments"]) {
-    if (!seg.is_object() || !seg.contains("frames") || !seg["frames"].is_array() || seg["frames"].size() != 2 ||
-        !seg["frames"][0].is_number_integer() || !seg["frames"][1].is_number_integer())
-      fail(path, "each segment needs \"frames\": [from, to] (integers)");
-    DistortSegment s;
-    s.from = seg["frames"][0].get<int64_t>();
-    s.to = seg["frames"][1].get<int64_t>();
-    if (s.from < 0 || s.to <= s.from) fail(path, "segment frames must satisfy 0 <= from < to");
-    s.overrides = seg;
-    s.overrides.erase("frames");
-    DistortSettings check;
-    apply_overrides(check, s.overrides, path);
-    out.push_back(s);
-  }
-  return out;
+  return naming_json_errors(path, [&] {
+    if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array())
+      fail(path, "expected {\"segments\": [{\"frames\": [from, to], ...}, ...]}");
+    std::vector<DistortSegment> out;
+    for (const json& seg : j["segments"]) {
+      if (!seg.is_object() || !seg.contains("frames") || !seg["frames"].is_array() || seg["frames"].size() != 2 ||
+          !seg["frames"][0].is_number_integer() || !seg["frames"][1].is_number_integer())
+        fail(path, "each segment needs \"frames\": [from, to] (integers)");
+      DistortSegment s;
+      s.from = seg["frames"][0].get<int64_t>();
+      s.to = seg["frames"][1].get<int64_t>();
+      if (s.from < 0 || s.to <= s.from) fail(path, "segment frames must satisfy 0 <= from < to");
+      s.overrides = seg;
+      s.overrides.erase("frames");
+      DistortSettings check;
+      apply_overrides(check, s.overrides, path);
+      out.push_back(s);
+    }
+    return out;
+  });
 }
 
 DistortSettings settings_at(const DistortSettings& base, const std::vector<DistortSegment>& schedule,
@@ -235,6 +243,9 @@ void apply_effects(cv::Mat& rgb, const DistortSettings& s, uint64_t seed, int64_
 
 void distort_video(const DistortOptions& o) {
   validate_settings(o.base, "command line");
+  if (std::find(x264_presets().begin(), x264_presets().end(), o.preset) == x264_presets().end())
+    fail("--preset", "unknown libx264 preset \"" + o.preset + "\" (ultrafast ... veryslow, placebo)");
+  if (o.threads < 0 || o.threads > 64) fail("--threads", "encoder threads must be 0..64 (0: automatic)");
   ReaderOptions ropt;
   ropt.measure = false;
   VideoReader reader(o.input, ropt);

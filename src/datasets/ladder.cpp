@@ -15,25 +15,27 @@ namespace gearnn {
 Ladder load_ladder(const std::string& file) {
   const std::string path = find_config_file(file, "ladders");
   const json j = read_json_file(path);
-  Ladder l;
-  l.name = json_get<std::string>(j, "name", path);
-  l.feature = json_get<std::string>(j, "feature", path);
-  const auto& names = numeric_feature_names();
-  if (std::find(names.begin(), names.end(), l.feature) == names.end())
-    fail(path, "unknown feature \"" + l.feature + "\"");
-  const json levels = json_get<json>(j, "levels", path);
-  if (!levels.is_array() || levels.empty()) fail(path, "levels must be a non-empty array");
-  for (const json& lv : levels) {
-    if (!lv.is_object()) fail(path, "each level must be an object");
-    LadderLevel level;
-    level.name = json_get<std::string>(lv, "name", path);
-    level.settings = lv;
-    level.settings.erase("name");
-    // Reuse the schedule parser's checks on the settings.
-    settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, path);
-    l.levels.push_back(level);
-  }
-  return l;
+  return naming_json_errors(path, [&] {
+    Ladder l;
+    l.name = json_get<std::string>(j, "name", path);
+    l.feature = json_get<std::string>(j, "feature", path);
+    const auto& names = numeric_feature_names();
+    if (std::find(names.begin(), names.end(), l.feature) == names.end())
+      fail(path, "unknown feature \"" + l.feature + "\"");
+    const json levels = json_get<json>(j, "levels", path);
+    if (!levels.is_array() || levels.empty()) fail(path, "levels must be a non-empty array");
+    for (const json& lv : levels) {
+      if (!lv.is_object()) fail(path, "each level must be an object");
+      LadderLevel level;
+      level.name = json_get<std::string>(lv, "name", path);
+      level.settings = lv;
+      level.settings.erase("name");
+      // Reuse the schedule parser's checks on the settings.
+      settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, path);
+      l.levels.push_back(level);
+    }
+    return l;
+  });
 }
 
 std::string render_level(const ClipRef& clip, const LadderLevel& level, const std::string& cache_dir) {
@@ -47,7 +49,7 @@ std::string render_level(const ClipRef& clip, const LadderLevel& level, const st
                      "|" + level.settings.dump();
   if (clip.frames.end >= 0) what += "|end " + std::to_string(clip.frames.end);
   const std::string key = sha256_string(what).substr(0, 16);
-  fs::create_directories(cache_dir);
+  create_dirs(cache_dir);
   const std::string out = cache_dir + "/" + level.name + "-" + key + ".mp4";
   if (fs::exists(out)) return out;
   DistortOptions o;

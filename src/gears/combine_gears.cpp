@@ -44,8 +44,10 @@ json combine_gear_sets(const CombineGearsOptions& o) {
       const json& raw = first.raw["gears"][i];
       if (!raw.contains("val_miou") || !raw.contains("base_val_miou"))
         fail(first_json, "gear " + first.gears[i].name + " records no validation mIoU; name the neutral gears");
-      if (raw["val_miou"].get<double>() - raw["base_val_miou"].get<double>() < o.min_gain)
-        neutral.insert(first.gears[i].name);
+      const std::string at = "/gears/" + std::to_string(i);
+      const double gain = json_number(first.raw, at + "/val_miou", -1, 1, first_json) -
+                          json_number(first.raw, at + "/base_val_miou", -1, 1, first_json);
+      if (gain < o.min_gain) neutral.insert(first.gears[i].name);
     }
   }
   if (neutral.empty()) fail(first_json, "no neutral gear (none gains less than the minimum); name them");
@@ -60,10 +62,11 @@ json combine_gear_sets(const CombineGearsOptions& o) {
       fail(first_json, "the neutral gears' " + feature + " ranges are not adjacent");
   const double lo = ranges.front().lo, hi = ranges.back().hi;
 
-  fs::create_directories(o.out_dir);
+  create_dirs(o.out_dir);
   const fs::path out_abs = fs::absolute(o.out_dir);
   auto relative_file = [&](const GearSet& cfg, size_t i) {
-    return fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string();
+    if (cfg.gears[i].file.empty()) return json(nullptr);  // keeps the base weights
+    return json(fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string());
   };
   json gears = json::array();
   std::set<std::string> names;

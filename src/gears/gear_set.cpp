@@ -35,8 +35,13 @@ GearSet parse_gear_set(const json& j, const std::string& dir, const std::string&
     if (!g.is_object()) fail(source, "each gear must be an object");
     GearSpec spec;
     spec.name = json_get<std::string>(g, "name", source);
-    spec.file = json_get<std::string>(g, "file", source);
     if (spec.name.empty() || !seen.insert(spec.name).second) fail(source, "gear names must be unique and non-empty");
+    // null: a gear that changes no tensor (fit-gears' level whose selection is empty);
+    // a file must hold at least one tensor (gear_bank.cpp).
+    if (!g.contains("file") || !g["file"].is_null()) {
+      spec.file = json_get<std::string>(g, "file", source);
+      if (spec.file.empty()) fail(source, "gear " + spec.name + ": \"file\" must name a file, or be null");
+    }
     const json when = g.contains("when") ? g["when"] : json::object();
     if (!when.is_object()) fail(source, "gear " + spec.name + ": \"when\" must be an object");
     for (const auto& [feature, range] : when.items()) {
@@ -59,9 +64,10 @@ GearSet parse_gear_set(const json& j, const std::string& dir, const std::string&
 GearSet load_gear_set(const std::string& dir) {
   if (!std::filesystem::is_directory(dir)) fail(dir, "gear directory not found");
   const std::string path = dir + "/gears.json";
-  GearSet cfg = parse_gear_set(read_json_file(path), dir, path);
+  const json j = read_json_file(path);
+  GearSet cfg = naming_json_errors(path, [&] { return parse_gear_set(j, dir, path); });
   for (size_t i = 0; i < cfg.gears.size(); ++i)
-    if (!std::filesystem::is_regular_file(cfg.file_path(i)))
+    if (!cfg.gears[i].file.empty() && !std::filesystem::is_regular_file(cfg.file_path(i)))
       fail(cfg.file_path(i), "gear file named by " + path + " not found");
   return cfg;
 }

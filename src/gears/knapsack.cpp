@@ -10,7 +10,7 @@ KnapsackResult solve_knapsack(const std::vector<KnapsackItem>& items, int64_t bu
   KnapsackResult result;
   if (budget <= 0) return result;
   const int64_t cap = budget / granularity;
-  if (cap > 50'000'000) throw std::invalid_argument("knapsack budget too large for exact search; raise granularity");
+  if (cap > max_knapsack_units) throw std::invalid_argument("knapsack budget too large for the exact search");
   const size_t n = items.size();
   std::vector<int64_t> units(n);
   for (size_t i = 0; i < n; ++i) units[i] = (items[i].cost + granularity - 1) / granularity;

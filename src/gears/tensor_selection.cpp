@@ -1,7 +1,10 @@
 #include "gearnn/gears/tensor_selection.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -35,11 +38,17 @@ struct Candidates {
   std::vector<int64_t> costs;
 };
 
-Candidates read_candidates(const json& tensors, const std::string& src) {
+Candidates read_candidates(const json& scores, const std::string& src) {
   Candidates c;
-  for (const auto& t : tensors) {
-    c.names.push_back(json_get<std::string>(t, "name", src));
-    c.costs.push_back(json_get<int64_t>(t, "bytes", src));
+  std::set<std::string> seen;
+  for (size_t i = 0; i < scores["tensors"].size(); ++i) {
+    const std::string at = "/tensors/" + std::to_string(i);
+    const json& t = scores["tensors"][i];
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string() || t["name"].get<std::string>().empty())
+      fail(src, at + ": must be {\"name\": ..., \"bytes\": ...} with a non-empty name");
+    c.names.push_back(t["name"].get<std::string>());
+    if (!seen.insert(c.names.back()).second) fail(src, at + ": tensor " + c.names.back() + " is listed twice");
+    c.costs.push_back(json_int(scores, at + "/bytes", 1, INT64_MAX / 2, src));
   }
   return c;
 }
@@ -50,16 +59,26 @@ struct LevelScores {
   std::vector<double> values;
 };
 
-std::vector<LevelScores> read_level_scores(const json& levels, const Candidates& c, const std::string& src) {
+std::vector<LevelScores> read_level_scores(const json& scores, const Candidates& c, const std::string& src) {
   std::vector<LevelScores> out;
-  for (const auto& level : levels) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < scores["levels"].size(); ++i) {
+    const std::string at = "/levels/" + std::to_string(i);
+    const json& level = scores["levels"][i];
     LevelScores l;
-    const json& s = json_get<json>(level, "scores", src);
+    if (!level.is_object() || !level.contains("name") || !level["name"].is_string() ||
+        level["name"].get<std::string>().empty())
+      fail(src, at + "/name: each level needs a non-empty name");
+    l.name = level["name"].get<std::string>();
+    if (!seen.insert(l.name).second) fail(src, at + "/name: level " + l.name + " is listed twice");
+    if (!level.contains("scores") || !level["scores"].is_object()) fail(src, at + "/scores: must be an object");
     for (const auto& n : c.names) {
-      if (!s.contains(n) || !s[n].is_number()) fail(src, "level lacks a score for " + n);
-      l.values.push_back(s[n].get<double>());
+      const std::string pointer = (json::json_pointer(at + "/scores") / n).to_string();
+      if (!level["scores"].contains(n))
+        fail(src, pointer + ": missing (level " + l.name + " lacks a score for " + n + ")");
+      l.values.push_back(
+          json_number(scores, pointer, -std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), src));
     }
-    l.name = json_get<std::string>(level, "name", src);
     out.push_back(std::move(l));
   }
   return out;
@@ -73,12 +92,28 @@ std::vector<double> summed_values(const std::vector<LevelScores>& levels, size_t
   return sum;
 }
 
+// Byte counts of float tensors are multiples of 4: solving in 4-byte units is exact.
+int64_t granularity(const Candidates& c) {
+  return std::all_of(c.costs.begin(), c.costs.end(), [](int64_t cost) { return cost % 4 == 0; }) ? 4 : 1;
+}
+
+// The budget the knapsack needs: a budget above every tensor together picks the
+// same, and one the exact search cannot hold is refused before anything runs.
+int64_t usable_budget(const Candidates& c, int64_t budget) {
+  int64_t all = 0;
+  for (int64_t cost : c.costs) all = std::min(all + cost, INT64_MAX / 2);  // costs are at most INT64_MAX / 2
+  budget = std::min(budget, all);
+  const int64_t most = max_knapsack_units * granularity(c);
+  if (budget > most)
+    fail("--budget", std::to_string(budget) + " bytes is more than the exact search handles over these tensors (" +
+                         std::to_string(most) + " bytes at most)");
+  return budget;
+}
+
 KnapsackResult best_tensors(const Candidates& c, const std::vector<double>& values, int64_t budget) {
   std::vector<KnapsackItem> items;
   for (size_t i = 0; i < c.names.size(); ++i) items.push_back({c.costs[i], values[i]});
-  // Byte counts of float tensors are multiples of 4: solving in 4-byte units is exact.
-  const bool by4 = std::all_of(c.costs.begin(), c.costs.end(), [](int64_t cost) { return cost % 4 == 0; });
-  return solve_knapsack(items, budget, by4 ? 4 : 1);
+  return solve_knapsack(items, budget, granularity(c));
 }
 
 json level_selection(const std::string& name, const KnapsackResult& r, const Candidates& c, int64_t model_bytes) {
@@ -96,14 +131,16 @@ json level_selection(const std::string& name, const KnapsackResult& r, const Can
 json run_select(const SelectJob& job) {
   const std::string& src = job.scores;
   const json scores = read_json_file(src);
-  const json tensors = json_get<json>(scores, "tensors", src);
-  const json levels = json_get<json>(scores, "levels", src);
-  if (!tensors.is_array() || !levels.is_array() || levels.empty()) fail(src, "expected tensors and levels arrays");
-  const int64_t model_bytes = json_get<int64_t>(scores, "model_bytes", src);
-  const int64_t budget = parse_budget(job.budget, model_bytes);
+  if (!scores.is_object() || !scores.contains("tensors") || !scores["tensors"].is_array() ||
+      !scores.contains("levels") || !scores["levels"].is_array() || scores["levels"].empty())
+    fail(src, "expected tensors and levels arrays (scores from `gearnn sensitivity`)");
   if (job.mode != "per-level" && job.mode != "shared") fail("--mode", "must be per-level or shared");
-  const Candidates candidates = read_candidates(tensors, src);
-  const auto level_scores = read_level_scores(levels, candidates, src);
+  // Everything is read and checked before the knapsack runs and anything is written.
+  const int64_t model_bytes = json_int(scores, "/model_bytes", 1, INT64_MAX / 2, src);
+  const Candidates candidates = read_candidates(scores, src);
+  const auto level_scores = read_level_scores(scores, candidates, src);
+  const int64_t budget = parse_budget(job.budget, model_bytes);
+  const int64_t search_budget = usable_budget(candidates, budget);
   const auto shared = summed_values(level_scores, candidates.names.size());
 
   json out = {{"scores", job.scores},   {"model", scores.value("model", json::object())},
@@ -111,7 +148,7 @@ json run_select(const SelectJob& job) {
               {"model_bytes", model_bytes}, {"mode", job.mode},
               {"levels", json::array()}};
   for (const auto& level : level_scores) {
-    const auto chosen = best_tensors(candidates, job.mode == "shared" ? shared : level.values, budget);
+    const auto chosen = best_tensors(candidates, job.mode == "shared" ? shared : level.values, search_budget);
     out["levels"].push_back(level_selection(level.name, chosen, candidates, model_bytes));
   }
   if (!job.out.empty()) write_json_file(job.out, out);
@@ -121,16 +158,17 @@ json run_select(const SelectJob& job) {
 std::string selection_table(const json& sel) {
   std::ostringstream t;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "budget %s = %lld bytes of %lld (%s selection)\n",
-                sel["budget"].get<std::string>().c_str(), static_cast<long long>(sel["budget_bytes"].get<int64_t>()),
-                static_cast<long long>(sel["model_bytes"].get<int64_t>()), sel["mode"].get<std::string>().c_str());
+  std::snprintf(
+      buf, sizeof buf, "budget %s = %lld bytes of %lld (%s selection)\n", sel.at("budget").get<std::string>().c_str(),
+      static_cast<long long>(sel.at("budget_bytes").get<int64_t>()),
+      static_cast<long long>(sel.at("model_bytes").get<int64_t>()), sel.at("mode").get<std::string>().c_str());
   t << buf;
-  for (const auto& l : sel["levels"]) {
+  for (const auto& l : sel.at("levels")) {
     std::snprintf(buf, sizeof buf, "%-12s %6lld bytes  %.3f%% of the model  value %.4g  %zu tensors:",
-                  l["name"].get<std::string>().c_str(), static_cast<long long>(l["bytes"].get<int64_t>()),
-                  100 * l["share"].get<double>(), l["value"].get<double>(), l["tensors"].size());
+                  l.at("name").get<std::string>().c_str(), static_cast<long long>(l.at("bytes").get<int64_t>()),
+                  100 * l.at("share").get<double>(), l.at("value").get<double>(), l.at("tensors").size());
     t << buf;
-    for (const auto& n : l["tensors"]) t << " " << n.get<std::string>();
+    for (const auto& n : l.at("tensors")) t << " " << n.get<std::string>();
     t << "\n";
   }
   return t.str();

@@ -80,6 +80,7 @@ json ConfusionMatrix::to_json() const {
 
 ConfusionMatrix ConfusionMatrix::from_json(const json& rows, const std::string& source) {
   if (!rows.is_array()) fail(source, "confusion_matrix is not an array");
+  if (rows.size() > 256) fail(source, "confusion_matrix has more rows than a model has classes (256 at most)");
   ConfusionMatrix cm(static_cast<int>(rows.size()));
   for (int t = 0; t < cm.n_; ++t) {
     const json& row = rows[t];

@@ -1,8 +1,10 @@
 #include "gearnn/metrics/merge_reports.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -49,9 +51,9 @@ void scan(const std::string& path, std::map<std::string, Found>& items, std::map
     std::string line;
     while (std::getline(in, line)) {
       try {
-        json f = json::parse(line);
-        if (f.contains("id") && f["id"].is_string()) failures[f["id"].get<std::string>()] = f;
-      } catch (const json::exception&) {
+        json f = parse_json(line, failures_path);
+        if (f.is_object() && f.contains("id") && f["id"].is_string()) failures[f["id"].get<std::string>()] = f;
+      } catch (const Error&) {
         // a torn last line from a killed writer
       }
     }
@@ -90,6 +92,45 @@ struct ScoreSum {
 
 bool has_block(const json& report, const char* key) { return report.contains(key) && report[key].is_object(); }
 
+// The fields merge reads from a run's report.json, checked first: a report
+// edited or damaged by hand is named with the bad value, never merged as bogus gears.
+void check_report(const json& r, const std::string& path) {
+  if (!r.is_object()) fail(path, "not a gearnn run report (expected a JSON object)");
+  auto check = [&](const char* key, bool ok, const char* expected) {
+    if (r.contains(key) && !ok) fail(path, std::string("/") + key + ": must be " + expected);
+  };
+  check("complete", r.value("complete", json()).is_boolean(), "true or false");
+  check("error", r.value("error", json()).is_string(), "a string");
+  check("input", r.value("input", json()).is_object(), "an object");
+  if (r.contains("input") && r["input"].contains("path") && !r["input"]["path"].is_string())
+    fail(path, "/input/path: must be a string");
+  if (!r.value("complete", false)) return;  // a failed run: only its input and error are read
+  if (!r.contains("model") || !r["model"].is_object()) fail(path, "/model: missing (not a complete run report)");
+  if (r["model"].contains("hash") && !r["model"]["hash"].is_string()) fail(path, "/model/hash: must be a string");
+  check("gears", r.value("gears", json()).is_null() || r["gears"].is_object(), "null or an object");
+  if (r.contains("gears") && r["gears"].is_object() && r["gears"].contains("hash") && !r["gears"]["hash"].is_string())
+    fail(path, "/gears/hash: must be a string");
+  json_int_or(r, "/frames", 0, 0, INT64_MAX, path);
+  json_int_or(r, "/gear_switches", 0, 0, INT64_MAX, path);
+  json_number_or(r, "/seconds", 0, 0, std::numeric_limits<double>::max(), path);
+  json_number_or(r, "/fps", 0, 0, std::numeric_limits<double>::max(), path);
+  check("gear_usage", r.value("gear_usage", json()).is_object(), "an object of gear names and frame counts");
+  if (r.contains("gear_usage"))
+    for (const auto& [gear, count] : r["gear_usage"].items())
+      json_int(r, (json::json_pointer("/gear_usage") / gear).to_string(), 0, INT64_MAX, path);
+  // Score blocks: `metrics` against labels, `agreement` against a reference.
+  for (const char* block : {"metrics", "agreement"}) {
+    const std::string at = std::string("/") + block;
+    check(block, r.value(block, json()).is_null() || r[block].is_object(), "null or an object");
+    if (!r.contains(block) || !r[block].is_object()) continue;
+    if (!r[block].contains("confusion_matrix")) fail(path, at + "/confusion_matrix: missing");
+    for (const char* key : {"miou", "mean_frame_miou", "pixel_acc", "agreement", "mean_frame_agreement"}) {
+      const json v = r[block].value(key, json());
+      if (!v.is_null() && !v.is_number()) fail(path, at + "/" + key + ": must be a number or null");
+    }
+  }
+}
+
 }  // namespace
 
 json merge_reports(const std::vector<std::string>& paths) {
@@ -119,6 +160,7 @@ json merge_reports(const std::vector<std::string>& paths) {
   for (const auto& [id, f] : found) {  // std::map: sorted by id
     const std::string report_path = f.dir + "/report.json";
     const json r = read_json_file(report_path);
+    naming_json_errors(report_path, [&] { check_report(r, report_path); });
     const bool complete = r.value("complete", false);
     if (!complete) {
       failures.push_back({{"id", id}, {"input", r.contains("input") ? r["input"].value("path", "") : ""},

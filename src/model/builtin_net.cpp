@@ -11,14 +11,16 @@ StreetNetOptions StreetNetOptions::from_json(const json& arch, int num_classes, 
   StreetNetOptions o;
   o.num_classes = num_classes;
   if (!arch.is_object()) fail(source, "arch must be an object");
-  const std::string name = arch.value("name", std::string("streetnet"));
+  const std::string name = arch.contains("name") ? json_get<std::string>(arch, "name", source) : "streetnet";
   if (name != "streetnet") fail(source, "unknown builtin architecture \"" + name + "\"");
-  if (arch.contains("widths")) o.widths = json_get<std::vector<int64_t>>(arch, "widths", source);
-  if (arch.contains("head")) o.head = json_get<int64_t>(arch, "head", source);
-  if (o.widths.size() != 4) fail(source, "arch.widths must list 4 channel counts");
-  for (auto w : o.widths)
-    if (w < 1 || w > 4096) fail(source, "arch.widths out of range");
-  if (o.head < 1 || o.head > 4096) fail(source, "arch.head out of range");
+  // Channel counts: integers (1e9 or 16.5 would reach LibTorch as sizes), named as in model.json.
+  const json card = {{"arch", arch}};
+  if (arch.contains("widths")) {
+    if (!arch["widths"].is_array() || arch["widths"].size() != 4)
+      fail(source, "/arch/widths: must list 4 channel counts");
+    for (size_t i = 0; i < 4; ++i) o.widths[i] = json_int(card, "/arch/widths/" + std::to_string(i), 1, 4096, source);
+  }
+  o.head = json_int_or(card, "/arch/head", o.head, 1, 4096, source);
   return o;
 }
 

@@ -33,10 +33,18 @@ GearBank::GearBank(const GearSet& config, Segmenter& model) : impl_(new Impl) {
   Sha256 h;
   h.update(sha256_file(json_path));
   for (size_t g = 0; g < config.gears.size(); ++g) {
+    std::vector<std::pair<size_t, torch::Tensor>> entries;
+    if (config.gears[g].file.empty()) {  // "file": null keeps the base weights
+      h.update("no file");
+      d.gears.push_back(std::move(entries));
+      continue;
+    }
     const std::string path = config.file_path(g);
     h.update(sha256_file(path));
-    std::vector<std::pair<size_t, torch::Tensor>> entries;
-    for (auto& [name, value] : load_tensor_dict(path)) {
+    const auto tensors = load_tensor_dict(path);
+    if (tensors.empty())
+      fail(path, "holds no tensors (a gear that changes none has \"file\": null in " + json_path + ")");
+    for (auto& [name, value] : tensors) {
       auto it = model_tensors.find(name);
       if (it == model_tensors.end())
         fail(path, "tensor '" + name + "' is not in the model " + model.card().dir + " (gear for another model?)");

@@ -1,50 +1,10 @@
 #include "gearnn/model/torch_model.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "gearnn/common/errors.h"
 
 namespace gearnn {
-
-// ---- tensor dict files -------------------------------------------------------
-
-std::string shape_text(const torch::Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
-
-std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open file");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  c10::IValue value;
-  try {
-    value = torch::pickle_load(bytes);
-  } catch (const std::exception& e) {
-    // LibTorch 1.13's unpickler lacks SETITEM, which Python's pickler uses for a one-entry dict.
-    if (std::string(e.what()).rfind("Unknown opcode for unpickling at 0x73", 0) == 0)
-      fail(path, "a one-tensor dict saved by Python cannot be read by LibTorch 1.13; save two or more tensors");
-    fail(path, "corrupt tensor file (not a {name: tensor} dict readable by torch::pickle_load)");
-  }
-  if (!value.isGenericDict()) fail(path, "expected a plain {name: tensor} dict");
-  std::map<std::string, torch::Tensor> out;
-  for (const auto& item : value.toGenericDict()) {
-    if (!item.key().isString() || !item.value().isTensor()) fail(path, "expected a plain {name: tensor} dict");
-    out[item.key().toStringRef()] = item.value().toTensor();
-  }
-  return out;
-}
-
-void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors) {
-  c10::Dict<std::string, at::Tensor> dict;
-  for (const auto& [name, t] : tensors) dict.insert(name, t.detach().contiguous().cpu());
-  const std::vector<char> bytes = torch::pickle_save(dict);
-  std::string text(bytes.begin(), bytes.end());
-  write_text_file(path, text);
-}
 
 // ---- TorchModel --------------------------------------------------------------
 
@@ -93,7 +53,7 @@ TorchModel::TorchModel(const ModelCard& card) : card_(card) {
 void TorchModel::create_builtin(const ModelCard& card, uint64_t seed) {
   torch::manual_seed(seed);
   StreetNet net(StreetNetOptions::from_json(card.arch, card.num_classes(), card.card_path()));
-  std::filesystem::create_directories(card.dir);
+  create_dirs(card.dir);
   std::map<std::string, torch::Tensor> tensors;
   for (const auto& item : net->named_parameters(true)) tensors[item.key()] = item.value();
   for (const auto& item : net->named_buffers(true)) tensors[item.key()] = item.value();
@@ -192,7 +152,7 @@ void TorchModel::restore_bn_momentum() {
 }
 
 void TorchModel::save(const std::string& dir, const json& card_extra) const {
-  std::filesystem::create_directories(dir);
+  create_dirs(dir);
   ModelCard card = card_;
   card.dir = dir;
   for (const auto& [k, v] : card_extra.items()) card.extra[k] = v;

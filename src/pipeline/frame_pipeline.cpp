@@ -59,7 +59,7 @@ class FramePipeline {
     write_thread.join();
     progress.finish();
     tally_.gear_switches = selector_.switches();
-    return {tally_, failure_.error()};
+    return {tally_, failure_.failed() ? failure_.error() : input_error_};
   }
 
  private:
@@ -80,7 +80,10 @@ class FramePipeline {
         if (!decoded_.push(std::move(w))) break;
       }
     } catch (...) {
-      failure_.set(std::current_exception());
+      // The input ends here (a truncated file): the frames decoded before the
+      // error are still segmented and written, so what a run keeps does not
+      // depend on thread timing.
+      input_error_ = std::current_exception();
     }
     decoded_.close();
   }
@@ -143,7 +146,8 @@ class FramePipeline {
   GearBank* bank_;
   const std::vector<std::unique_ptr<FrameSink>>& sinks_;
   BoundedQueue<Work> decoded_, segmented_;
-  Failure failure_;
+  Failure failure_;                 // raised while segmenting or writing: stops every thread
+  std::exception_ptr input_error_;  // raised by the decoder: ends the input
   const GearSet no_gears_;
   GearSelector selector_;
   const std::string reference_masks_;  // empty without --reference

@@ -38,7 +38,9 @@ void FrameRecordWriter::write(const FrameResult& result) {
     const json scores = agreement_scores(*cm, classes_);  // kept alive for items()
     for (const auto& [k, v] : scores.items()) rec[k] = v;
   }
-  lines_ << rec.dump() << '\n';
+  // One write per line, flushed: a crash keeps every finished frame's line whole.
+  lines_ << json_text(rec) + '\n';
+  if (!lines_.flush()) fail(path_, "write failed");
 }
 
 void FrameRecordWriter::finish(bool) {

@@ -1,6 +1,8 @@
 #pragma once
 // OUT/frames.jsonl: one line per frame with its times, quality features, gear
 // and its scores: against labels (--gt) and against reference masks (--reference).
+// Each line reaches the disk (the kernel) as its frame finishes, so a killed run
+// keeps frames.jsonl.tmp up to its last frame.
 #include <fstream>
 #include <string>
 #include <vector>

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <regex>
 
+#include "gearnn/common/json_io.h"
+
 namespace fs = std::filesystem;
 
 namespace gearnn {
@@ -19,7 +21,12 @@ bool is_mask_name(const fs::path& p) {
 MaskWriter::MaskWriter(const std::string& out_dir, const Palette* palette)
     : dir_(out_dir + "/masks"), partial_(out_dir + "/masks.partial"), palette_(palette) {
   fs::remove_all(partial_);  // left by a killed run
-  fs::create_directories(partial_);
+  create_dirs(partial_);
+}
+
+MaskWriter::~MaskWriter() {
+  std::error_code ec;
+  if (!finished_) fs::remove_all(partial_, ec);
 }
 
 void MaskWriter::write(const FrameResult& result) {
@@ -27,6 +34,7 @@ void MaskWriter::write(const FrameResult& result) {
 }
 
 void MaskWriter::finish(bool) {
+  finished_ = true;
   std::error_code ec;
   if (fs::is_directory(dir_, ec)) {
     for (const auto& entry : fs::directory_iterator(dir_))

@@ -15,12 +15,15 @@ class MaskWriter : public FrameSink {
  public:
   // `palette` null writes grey ids; else palette PNGs (still ids to any reader of indices).
   MaskWriter(const std::string& out_dir, const Palette* palette);
+  // Without finish() (another output failed to open), masks.partial is removed.
+  ~MaskWriter() override;
   void write(const FrameResult& result) override;
   void finish(bool complete) override;
 
  private:
   std::string dir_, partial_;
   const Palette* palette_;
+  bool finished_ = false;
 };
 
 }  // namespace gearnn

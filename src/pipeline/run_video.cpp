@@ -117,7 +117,7 @@ struct Sinks {
 
 Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& input, cv::Size output_size,
                  const std::string& reference_masks) {
-  fs::create_directories(o.out_dir);
+  create_dirs(o.out_dir);
   Sinks sinks;
   if (o.masks != "none")
     sinks.in_order.push_back(std::make_unique<MaskWriter>(o.out_dir, o.masks == "color" ? &card.palette : nullptr));
@@ -135,6 +135,17 @@ Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& in
   }
   sinks.in_order.push_back(std::make_unique<FrameRecordWriter>(o.out_dir, card.classes));
   return sinks;
+}
+
+// A bad input met after some frames were written (a missing label) leaves a
+// usable, incomplete run: the error becomes a PartialError (gearnn exits 3).
+[[noreturn]] void rethrow_keeping_frames(const std::exception_ptr& error, int64_t frames) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    if (frames > 0 && !dynamic_cast<const PartialError*>(&e)) throw PartialError(e);
+    throw;
+  }
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -163,7 +174,16 @@ json run_video(const RunOptions& o) {
   const PipelineOutcome run = run_frame_pipeline(o, output_size, reader, model.segmenter, model.gear_set.get(),
                                                  model.bank.get(), sinks.in_order);
   const double seconds = seconds_since(started);
-  for (const auto& sink : sinks.in_order) sink->finish(!run.error);
+  // Every output is finished even when one fails (an overlay encoder failing on
+  // its last packets): the first error makes the run incomplete.
+  std::exception_ptr error = run.error;
+  for (const auto& sink : sinks.in_order) {
+    try {
+      sink->finish(!error);
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
 
   const RunFacts facts{o,
                        reader.info(),
@@ -178,10 +198,10 @@ json run_video(const RunOptions& o) {
                        sinks.metrics ? sinks.metrics->report_block() : json(nullptr),
                        sinks.agreement ? sinks.agreement->report_block() : json(nullptr),
                        reference_masks,
-                       run.error};
+                       error};
   const json report = build_run_report(facts);
   write_json_file(o.out_dir + "/report.json", report);
-  if (run.error) std::rethrow_exception(run.error);
+  if (error) rethrow_keeping_frames(error, run.tally.frames);
   return report;
 }
 

@@ -50,7 +50,7 @@ ReportSource report_source(const std::string& path) {
   }
   if (fs::path(path).filename() == "report.json") return ReportSource::run;
   const json j = read_json_file(path);
-  if (j.is_object() && j.value("kind", "") == "merge") return ReportSource::merged;
+  if (j.is_object() && j.value("kind", json()) == "merge") return ReportSource::merged;
   fail(path, "not a merged gearnn report (expected \"kind\": \"merge\") nor a run or batch directory");
 }
 
@@ -76,14 +76,23 @@ std::string render_merged_html(const json& merged, const std::string& title_path
 }
 
 std::string render_html_report(const std::string& path, const HtmlReportOptions& options) {
+  // A value of the wrong type anywhere in the JSON read is blamed on its file.
   switch (report_source(path)) {
-    case ReportSource::run:
-      return html::render_run_page(html::read_run_dir(run_dir_of(path)), options);
+    case ReportSource::run: {
+      const std::string dir = run_dir_of(path);
+      return naming_json_errors(dir + "/report.json",
+                                [&] { return html::render_run_page(html::read_run_dir(dir), options); });
+    }
     case ReportSource::batch:
-      return html::render_collection_page(html::read_batch_dir(path, options.max_item_charts), "batch", path, options);
+      return naming_json_errors(path, [&] {
+        return html::render_collection_page(html::read_batch_dir(path, options.max_item_charts), "batch", path,
+                                            options);
+      });
     case ReportSource::merged:
-      return html::render_collection_page(html::read_merged_file(path, options.max_item_charts), "merge", path,
-                                          options);
+      return naming_json_errors(path, [&] {
+        return html::render_collection_page(html::read_merged_file(path, options.max_item_charts), "merge", path,
+                                            options);
+      });
   }
   fail(path, "unknown report source");
 }
@@ -101,9 +110,7 @@ namespace {
 // Writes `page` to `out`, making its directory first.
 void write_page(const std::string& out, const std::string& page) {
   const fs::path parent = fs::path(out).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  if (ec) fail(parent.string(), "cannot create directory (" + ec.message() + ")");
+  if (!parent.empty()) create_dirs(parent.string());
   write_text_file(out, page);
 }
 

@@ -36,8 +36,8 @@ Frames read_frames(const std::string& dir) {
     if (line.empty()) continue;
     json j;
     try {
-      j = json::parse(line);
-    } catch (const json::exception&) {
+      j = parse_json(line, dir + "/frames.jsonl");
+    } catch (const Error&) {
       ++f.bad_lines;  // e.g. a torn last line
       continue;
     }

@@ -36,12 +36,14 @@ void check_job(const FitGearsJob& job) {
 GearTensors read_selection(const std::string& path) {
   if (path.empty()) fail("--selection", "--kind gears needs a selection from `gearnn select`");
   const json sel = read_json_file(path);
-  const json levels = json_get<json>(sel, "levels", path);
-  if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
-  GearTensors selected;
-  for (const auto& l : levels)
-    selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
-  return selected;
+  return naming_json_errors(path, [&] {
+    const json levels = json_get<json>(sel, "levels", path);
+    if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
+    GearTensors selected;
+    for (const auto& l : levels)
+      selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
+    return selected;
+  });
 }
 
 // kind gears: the selection, which must cover every level with tensors the
@@ -117,7 +119,7 @@ BaseModel describe_base(TorchModel& model) {
 // ---- fitting one level ----
 
 struct FittedGear {
-  std::string name, file;
+  std::string name, file;  // file empty: the level's selection is empty, the gear keeps the base weights
   double median_feature;
   json record;  // the gear's entry in gears.json, without name, file and range
 };
@@ -143,10 +145,14 @@ std::string done_path(const FitGearsJob& job, const std::string& level) {
 std::optional<FittedGear> reuse_finished_level(const FitGearsJob& job, const std::string& name,
                                                const json& fingerprint) {
   const std::string done_file = done_path(job, name);
-  if (!fs::exists(done_file) || !fs::exists(job.out_dir + "/" + name + ".pt")) return std::nullopt;
-  json done = read_json_file(done_file);
-  if (done.value("fingerprint", json()) != fingerprint) return std::nullopt;
-  return FittedGear{name, name + ".pt", done["median"].get<double>(), done["record"]};
+  if (!fs::exists(done_file)) return std::nullopt;
+  const json done = read_json_file(done_file);
+  return naming_json_errors(done_file, [&]() -> std::optional<FittedGear> {
+    if (!done.is_object() || done.value("fingerprint", json()) != fingerprint) return std::nullopt;
+    const std::string file = fingerprint.at("tensors").empty() ? "" : name + ".pt";
+    if (!file.empty() && !fs::exists(job.out_dir + "/" + file)) return std::nullopt;
+    return FittedGear{name, file, done.at("median").get<double>(), done.at("record")};
+  });
 }
 
 double val_miou(TorchModel& model, const FrameSet& val) {
@@ -249,8 +255,9 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
   const TensorState gear = take_gear(model, in_gear, base.state, job.out_dir);
   int64_t bytes = 0;
   for (auto& [tname, t] : gear) bytes += t.numel() * t.element_size();
-  const std::string file = name + ".pt";
-  save_tensor_dict(job.out_dir + "/" + file, gear);
+  // A gear file holds at least one tensor; an empty selection keeps the base weights ("file": null).
+  const std::string file = gear.empty() ? "" : name + ".pt";
+  if (!file.empty()) save_tensor_dict(job.out_dir + "/" + file, gear);
   load_state(model, base.state);
   json history = json::array();
   for (const auto& h : tr.history) history.push_back(h.to_json());
@@ -299,7 +306,8 @@ json gears_with_ranges(std::vector<FittedGear> fitted, const std::string& featur
     const json lo = i == 0 ? json(nullptr) : json(0.5 * (fitted[i - 1].median_feature + fitted[i].median_feature));
     const json hi = i + 1 == fitted.size() ? json(nullptr)
                                            : json(0.5 * (fitted[i].median_feature + fitted[i + 1].median_feature));
-    json g = {{"name", fitted[i].name}, {"file", fitted[i].file}, {"when", {{feature, {lo, hi}}}}};
+    const json file = fitted[i].file.empty() ? json(nullptr) : json(fitted[i].file);
+    json g = {{"name", fitted[i].name}, {"file", file}, {"when", {{feature, {lo, hi}}}}};
     for (const auto& [k, v] : fitted[i].record.items()) g[k] = v;
     gears.push_back(g);
   }
@@ -340,7 +348,7 @@ json run_fit_gears(const FitGearsJob& job) {
       load_levels(job, model.card(), ladder.feature, job.bn_stats == "shift" ? &pristine : nullptr);
   BaseModel base = describe_base(model);
   if (job.bn_stats == "shift") base.pristine_bn = pristine_bn_statistics(model, pristine, base.state);
-  fs::create_directories(job.out_dir);
+  create_dirs(job.out_dir);
   std::vector<FittedGear> fitted;
   StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);
   for (const auto& level : levels)

@@ -44,7 +44,7 @@ std::string teacher_masks(const ClipRef& clip, const std::string& teacher_dir, c
   // A run writes report.json last and marks it complete: anything else is redone.
   if (fs::exists(out + "/report.json")) {
     const json report = read_json_file(out + "/report.json");
-    if (report.value("complete", false)) return out + "/masks";
+    if (report.is_object() && report.value("complete", json(false)) == json(true)) return out + "/masks";
   }
   RunOptions o;
   o.input = clip.video;

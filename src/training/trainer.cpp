@@ -187,11 +187,13 @@ std::vector<torch::Tensor> select_trainable(TorchModel& model, const TrainOption
 
 void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, TrainingState& s) {
   const json saved = read_json_file(files.state);
-  s.next_epoch = saved.at("epoch").get<int>() + 1;
-  for (const auto& e : saved.at("history"))
-    s.result.history.push_back({e["epoch"], e["loss"], e["val_miou"], e["lr"], e["seconds"]});
-  s.result.best_epoch = saved.at("best_epoch");
-  s.result.best_val_miou = saved.at("best_val_miou");
+  naming_json_errors(files.state, [&] {
+    s.next_epoch = saved.at("epoch").get<int>() + 1;
+    for (const auto& e : saved.at("history"))
+      s.result.history.push_back({e.at("epoch"), e.at("loss"), e.at("val_miou"), e.at("lr"), e.at("seconds")});
+    s.result.best_epoch = saved.at("best_epoch");
+    s.result.best_val_miou = saved.at("best_val_miou");
+  });
   load_state(model, load_tensor_dict(files.weights));
   if (fs::exists(files.best)) s.best = load_tensor_dict(files.best);
   if (s.opt && fs::exists(files.optimizer)) torch::load(*s.opt, files.optimizer);
@@ -299,7 +301,7 @@ void keep_if_best(TorchModel& model, const FrameSet& val, int epoch, double val_
 
 void save_checkpoint(TorchModel& model, const std::string& dir, const CheckpointFiles& files, int epoch,
                      const TrainingState& s) {
-  fs::create_directories(dir);
+  create_dirs(dir);
   save_tensor_dict(files.weights, clone_state(model));
   save_tensor_dict(files.best, s.best);
   if (s.opt) {

@@ -1,6 +1,7 @@
 // Manifest parsing, shard coverage and report merging (no model runs here;
 // test/cli/cli_batch.sh runs real batches).
 #include <catch2/catch.hpp>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -151,6 +152,48 @@ TEST_CASE("merge sums confusion matrices, whatever the sharding", "[batch]") {
   SECTION("a directory without reports is an error naming it") {
     fs::create_directories(dir + "/empty");
     CHECK_THAT(error_of([&] { merge_reports({dir + "/empty"}); }), Catch::Contains(dir + "/empty"));
+  }
+  SECTION("a damaged report is named with the bad value, never merged") {
+    // Each was a raw library message naming no file (or, for gear_usage as an
+    // array, merged bogus gears and exited 0).
+    fake_run(dir + "/good/item", cms[0], classes);
+    const json good = read_json_file(dir + "/good/item/report.json");
+    auto damaged = [&](const std::string& name, const std::function<void(json&)>& edit) {
+      const std::string run = dir + "/damaged-" + name + "/item";
+      fs::create_directories(run);
+      json r = good;
+      edit(r);
+      write_json_file(run + "/report.json", r);
+      const std::string what = error_of([&] { merge_reports({dir + "/damaged-" + name}); });
+      INFO(name << ": " << what);
+      CHECK_THAT(what, Catch::StartsWith(run + "/report.json: "));
+      return what.substr(std::min(what.size(), run.size() + 14));
+    };
+    CHECK(damaged("array", [](json& r) { r = json::array(); }) == "not a gearnn run report (expected a JSON object)");
+    CHECK(damaged("complete", [](json& r) { r["complete"] = "yes"; }) == "/complete: must be true or false");
+    CHECK(damaged("frames", [](json& r) { r["frames"] = "many"; }) ==
+          "/frames: must be an integer of at least 0, not \"many\"");
+    CHECK(damaged("input", [](json& r) { r["input"] = 5; }) == "/input: must be an object");
+    CHECK(damaged("usage-type", [](json& r) { r["gear_usage"] = "x"; }) ==
+          "/gear_usage: must be an object of gear names and frame counts");
+    CHECK(damaged("usage-array", [](json& r) {
+            r["gear_usage"] = {1, 2};
+          }) == "/gear_usage: must be an object of gear names and frame counts");
+    CHECK(damaged("usage-count", [](json& r) {
+            r["gear_usage"] = {{"q/40", -3}};
+          }) == "/gear_usage/q~140: must be an integer of at least 0, not -3");
+    CHECK(damaged("model", [](json& r) { r.erase("model"); }) == "/model: missing (not a complete run report)");
+    CHECK(damaged("matrix", [](json& r) { r["metrics"].erase("confusion_matrix"); }) ==
+          "/metrics/confusion_matrix: missing");
+    // A number no double holds, in a report and in a manifest line.
+    const std::string huge = dir + "/huge/item";
+    fs::create_directories(huge);
+    write_file(huge + "/report.json", "{\"complete\": true, \"frames\": 1e999999}");
+    CHECK(error_of([&] { merge_reports({dir + "/huge"}); }) ==
+          huge + "/report.json: malformed JSON (number overflow parsing '1e999999')");
+    write_file(dir + "/huge.jsonl", "{\"id\": \"a\", \"input\": \"x\", \"gt\": 1e999999}\n");
+    CHECK(error_of([&] { read_manifest(dir + "/huge.jsonl", "/m", ""); }) ==
+          dir + "/huge.jsonl:1: not a JSON object: malformed JSON (number overflow parsing '1e999999')");
   }
   SECTION("a single run directory merges as one item named after it") {
     const json m = merge_reports({dir + "/all/item3/"});

@@ -38,7 +38,7 @@ done
 "$gearnn" batch "$work/manifest.jsonl" --out "$work/single" --model "$model" --jobs 2 --masks none \
   --html "$work/single.html" 2>"$work/single.log"
 code=$?
-check "exit code 1 when an item fails" [ "$code" -eq 1 ]
+check "exit code 3 (partial) when an item fails" [ "$code" -eq 3 ]
 check "failures.jsonl names both bad items" $py - "$work/single/failures.jsonl" <<'PY'
 import json, sys
 f = {json.loads(l)["id"]: json.loads(l)["error"] for l in open(sys.argv[1])}

@@ -67,12 +67,33 @@ TEST_CASE("select names the scores file or the option that is wrong", "[select]"
   job.out = dir + "/sel.json";
   job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}],
                                      "levels": [{"name": "a", "scores": {"y": 1}}]})");
-  CHECK_THROWS_WITH(run_select(job), job.scores + ": level lacks a score for x");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": /levels/0/scores/x: missing (level a lacks a score for x)");
+  // A level without a name (once an unchecked lookup that wrote invalid JSON).
   job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}],
                                      "levels": [{"scores": {"x": 1}}]})");
-  CHECK_THROWS_WITH(run_select(job), job.scores + ": missing key 'name'");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": /levels/0/name: each level needs a non-empty name");
   job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [], "levels": []})");
-  CHECK_THROWS_WITH(run_select(job), job.scores + ": expected tensors and levels arrays");
+  CHECK_THROWS_WITH(run_select(job), Catch::StartsWith(job.scores + ": expected tensors and levels arrays"));
+  job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": -400}],
+                                     "levels": [{"name": "a", "scores": {"x": 1}}]})");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": /tensors/0/bytes: must be an integer from 1 to " +
+                                         std::to_string(INT64_MAX / 2) + ", not -400");
+  job.scores = write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}],
+                                     "levels": [{"name": "a", "scores": {"x": "high"}}]})");
+  CHECK_THROWS_WITH(run_select(job), Catch::StartsWith(job.scores + ": /levels/0/scores/x: must be a number"));
+  job.scores =
+      write_scores(dir, R"({"model_bytes": 1000, "tensors": [{"name": "x", "bytes": 40}, {"name": "x", "bytes": 8}],
+                                     "levels": [{"name": "a", "scores": {"x": 1}}]})");
+  CHECK_THROWS_WITH(run_select(job), job.scores + ": /tensors/1: tensor x is listed twice");
+  // A budget the exact search cannot hold names --budget (no "granularity" option exists).
+  job.scores = write_scores(dir, R"({"model_bytes": 4000000000, "tensors": [{"name": "x", "bytes": 400000000}],
+                                     "levels": [{"name": "a", "scores": {"x": 1}}]})");
+  job.budget = "300000000";
+  CHECK_THROWS_WITH(run_select(job),
+                    "--budget: 300000000 bytes is more than the exact search handles over these "
+                    "tensors (200000000 bytes at most)");
+  // A budget above every tensor together picks them all.
+  CHECK(tensors_of(run_select(SelectJob{write_scores(dir, scores_text), "", "100%"}), 0).size() == 3);
   job.scores = write_scores(dir, scores_text);
   job.mode = "both";
   CHECK_THROWS_WITH(run_select(job), "--mode: must be per-level or shared");

@@ -120,5 +120,5 @@ TEST_CASE("merge: agreement of reports with other classes is refused, naming the
   json broken = run_report(nullptr, agreement_block(small_matrix(), 0.5, "r"), 1);
   broken["agreement"].erase("confusion_matrix");
   write_run(dir + "/c", broken);
-  CHECK(error_of([&] { merge_reports({dir + "/c"}); }) == dir + "/c/report.json: missing key 'confusion_matrix'");
+  CHECK(error_of([&] { merge_reports({dir + "/c"}); }) == dir + "/c/report.json: /agreement/confusion_matrix: missing");
 }

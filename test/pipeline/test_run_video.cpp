@@ -70,6 +70,8 @@ TEST_CASE("run: a missing label part-way keeps the frames before it and drops th
   o.gt_dir = dir + "/labels";
   o.overlay_path = dir + "/out/overlay.mp4";
   o.masks = "color";
+  // Frames were kept: a PartialError, which gearnn exits with code 3.
+  CHECK_THROWS_AS(run_video(o), PartialError);
   CHECK_THROWS_WITH(run_video(o), Catch::Contains("000005.png"));
 
   const json report = read_json_file(dir + "/out/report.json");

@@ -176,7 +176,9 @@ TEST_CASE("cli parse: synth and distort: defaults, values, bad values") {
   CHECK(d2.options.max_frames == 9);
   CHECK(d2.quiet);
   for (const Argv& bad : {Argv{"distort", "in.mkv"}, Argv{"distort", "--out", "o.mp4"},
-                          Argv{"distort", "in.mkv", "--out", "o.mp4", "--qp", "high"}}) {
+                          Argv{"distort", "in.mkv", "--out", "o.mp4", "--qp", "high"},
+                          Argv{"distort", "in.mkv", "--out", "o.mp4", "--threads", "-4"},
+                          Argv{"distort", "in.mkv", "--out", "o.mp4", "--preset", "warp9"}}) {
     INFO(CLI::detail::join(bad, " "));
     CHECK_THROWS_AS(parse<DistortArgs>(bind_distort_options, bad), CLI::ParseError);
   }

@@ -35,8 +35,8 @@ struct DistortOptions {
   DistortSettings base;
   std::vector<DistortSegment> schedule;
   uint64_t seed = 1;       // noise generator
-  std::string preset = "veryfast";
-  int threads = 1;         // encoder threads
+  std::string preset = "veryfast";  // one of x264_presets()
+  int threads = 1;                  // encoder threads, 0..64 (0: libx264 decides)
   int64_t max_frames = -1;
   bool progress = true;
 };
@@ -47,6 +47,9 @@ std::vector<DistortSegment> load_schedule(const std::string& path);
 DistortSettings settings_at(const DistortSettings& base, const std::vector<DistortSegment>& schedule,
                             int64_t index, const std::string& source = "schedule");
 void validate_settings(const DistortSettings& s, const std::string& source);
+// libx264's presets, checked before the encoder opens (x264 would print its own
+// error line for an unknown one).
+const std::vector<std::string>& x264_presets();
 
 // Coded size of a `resolution` rendition of a width x height source: each side
 // scaled and rounded to an even number (4:2:0), at least 2.

@@ -16,7 +16,7 @@ struct GearRange {
 
 struct GearSpec {
   std::string name;
-  std::string file;  // relative to the gear directory
+  std::string file;  // relative to the gear directory; empty ("file": null): the gear keeps the base weights
   std::vector<GearRange> when;
   bool matches(const FrameFeatures& f) const;
 };

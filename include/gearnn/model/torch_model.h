@@ -7,6 +7,7 @@
 
 #include "gearnn/io/model_card.h"
 #include "gearnn/model/builtin_net.h"
+#include "gearnn/model/tensor_dict.h"
 
 namespace gearnn {
 
@@ -48,11 +49,5 @@ class TorchModel {
   std::map<std::string, c10::optional<double>> saved_momentum_;
   std::shared_ptr<torch::jit::Module> script_;
 };
-
-// Reads a {name: tensor} dict written by torch::pickle_save or Python's torch.save(dict).
-std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path);
-void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors);
-
-std::string shape_text(const torch::Tensor& t);
 
 }  // namespace gearnn
