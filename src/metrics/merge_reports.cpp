@@ -66,7 +66,7 @@ void scan(const std::string& path, std::map<std::string, Found>& items, std::map
 struct ScoreSum {
   const char* score;        // the block's summed figure: "miou" or "agreement"
   const char* frame_score;  // its mean over frames: "mean_frame_miou" or "mean_frame_agreement"
-  ConfusionMatrix total;
+  ConfusionMatrix total = ConfusionMatrix(0);
   bool any = false;
   double item_sum = 0, frame_weighted = 0;
   int item_count = 0;
