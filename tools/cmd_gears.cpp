@@ -52,7 +52,8 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
   FitGearsJob& j = a.job;
   CLI::App* cmd = add_command(app, "fit-gears", "Fine-tune each level's gear and write a gear set");
   bind_level_options(cmd, j);
-  cmd->add_option("--val", j.val_dataset, "Validation dataset (best epoch kept, mIoU recorded)");
+  cmd->add_option("--val", j.val_dataset,
+                  "Validation dataset (best epoch kept, mIoU recorded; agreement with --targets teacher)");
   cmd->add_option("--selection", j.selection, "Selection from `gearnn select` (kind gears)");
   cmd->add_option("--kind", j.kind,
                   "gears | bn (BatchNorm statistics re-estimated per level) | full (every tensor: one model per level)")
@@ -76,7 +77,9 @@ CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o) {
   cmd->add_option("first", o.first_dir, "Gear set switched on one feature (e.g. brightness, on luma)")->required();
   cmd->add_option("then", o.then_dir, "Gear set used where FIRST is neutral (e.g. qp)")->required();
   cmd->add_option("--out", o.out_dir, "Combined gear set directory (gear files are referenced)")->required();
-  cmd->add_option("--min-gain", o.min_gain, "FIRST's gears gaining less validation mIoU than this are neutral");
+  cmd->add_option("--min-gain", o.min_gain,
+                  "FIRST's gears gaining less than this on validation (mIoU, or agreement for teacher targets) "
+                  "are neutral");
   cmd->add_option("--neutral", o.neutral, "Neutral gears of FIRST, by name (instead of --min-gain)")->delimiter(',');
   return tidy_defaults(cmd);
 }

@@ -12,7 +12,8 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   CLI::App* cmd = add_command(app, "train", "Train a model from scratch or fine-tune one");
   cmd->add_option("--dataset", j.dataset, "Dataset file of clips (labelled, or any with --targets teacher)")
       ->required();
-  cmd->add_option("--val", j.val_dataset, "Validation dataset (mIoU each epoch; the best epoch is kept)");
+  cmd->add_option("--val", j.val_dataset,
+                  "Validation dataset (mIoU each epoch, agreement with --targets teacher; the best epoch is kept)");
   cmd->add_option("--init", j.init_model, "Start from this model directory (default: a new StreetNet)");
   cmd->add_option("--width", j.width, "New model: input width")->check(CLI::Range(16, 4096));
   cmd->add_option("--height", j.height, "New model: input height")->check(CLI::Range(16, 4096));
@@ -44,8 +45,9 @@ void add_train_commands(CLI::App& app) {
     a->job.progress = !a->quiet;
     const json r = run_train_job(a->job);
     if (!a->quiet)
-      std::fprintf(stderr, "best val mIoU %.4f at epoch %d, %.0f s -> %s\n", r["best_val_miou"].get<double>(),
-                   r["best_epoch"].get<int>() + 1, r["seconds"].get<double>(), a->job.out_dir.c_str());
+      std::fprintf(stderr, "best val %s %.4f at epoch %d, %.0f s -> %s\n", a->job.targets.score_name().c_str(),
+                   r["best_val_miou"].get<double>(), r["best_epoch"].get<int>() + 1, r["seconds"].get<double>(),
+                   a->job.out_dir.c_str());
   });
 }
 

@@ -221,6 +221,7 @@ TrainResult finetune_gear(TorchModel& model, const LevelData& level, const std::
   o.consider_initial = true;
   o.progress = job.progress;
   o.label = "fit " + level.level.name;
+  o.val_metric = job.targets.score_name();
   return train_model(model, samples, level.val, o);
 }
 
@@ -287,10 +288,11 @@ FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::
   write_json_file(done_path(job, name),
                   {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
   char text[256];
-  std::snprintf(text, sizeof text, "%s: %zu tensors, %lld bytes, val mIoU %.4f -> %.4f, median %s %.2f", name.c_str(),
-                tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
-                g.record["base_val_miou"].get<double>(), g.record["val_miou"].get<double>(), feature.c_str(),
-                g.median_feature);
+  std::snprintf(text, sizeof text, "%s: %zu tensors, %lld bytes, val %s %.4f -> %.4f%s, median %s %.2f",
+                name.c_str(), tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
+                job.targets.score_name().c_str(), g.record["base_val_miou"].get<double>(),
+                g.record["val_miou"].get<double>(), g.record["kept_base"].get<bool>() ? " (base kept)" : "",
+                feature.c_str(), g.median_feature);
   log.done(text);
   return g;
 }

@@ -121,6 +121,7 @@ TrainOptions train_options(const TrainJob& job) {
   o.resume = job.resume;
   o.progress = job.progress;
   o.label = "train (" + job.mode + ")";
+  o.val_metric = job.targets.score_name();
   return o;
 }
 

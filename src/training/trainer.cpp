@@ -318,8 +318,8 @@ void save_checkpoint(TorchModel& model, const std::string& dir, const Checkpoint
 
 void print_epoch(const TrainOptions& o, const std::vector<EpochLog>& history, bool has_val) {
   const EpochLog& log = history.back();
-  char val_text[32] = "";
-  if (has_val) std::snprintf(val_text, sizeof val_text, ", val mIoU %.4f", log.val_miou);
+  char val_text[64] = "";
+  if (has_val) std::snprintf(val_text, sizeof val_text, ", val %s %.4f", o.val_metric.c_str(), log.val_miou);
   // The remaining epochs at the mean pace of this run's epochs.
   double mean = 0;
   for (const auto& h : history) mean += h.seconds / history.size();

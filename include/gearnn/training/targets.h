@@ -14,6 +14,9 @@ struct TargetOptions {
   std::string kind = "labels";  // labels | teacher
   std::string teacher_dir;      // teacher model directory; empty = the model being fitted
   json to_json() const;
+  // What a validation score against these targets is: mIoU against labels,
+  // agreement with the teacher (never called mIoU).
+  std::string score_name() const { return kind == "teacher" ? "agreement" : "mIoU"; }
 };
 
 }  // namespace gearnn

@@ -45,6 +45,9 @@ struct TrainOptions {
   bool resume = false;
   bool progress = true;
   std::string label = "train";
+  // How progress lines name the validation score: "mIoU" against labels,
+  // "agreement" against a teacher's masks (see targets.h).
+  std::string val_metric = "mIoU";
 };
 
 struct EpochLog {
