@@ -19,7 +19,8 @@
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_label_free.sh [WORK_DIR]   (after scripts/setup.sh and the
 #   synthetic clips of scripts/train_default.sh in build/train-default)
-#   BN_STATS="shift reestimate keep" (default "shift"), LADDERS="qp brightness".
+#   BN_STATS="shift reestimate keep" (default "shift"), LADDERS="qp brightness",
+#   THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
@@ -47,7 +48,7 @@ done
 # teacher's masks are cached beside the rendered levels in the training cache.
 for ladder in $ladders; do
   common=(--model "$model" --dataset "$train/train.json" --ladder "configs/ladders/$ladder.json" --cache "$train/cache"
-          --stride 4 --targets teacher)
+          --stride 4 --targets teacher ${THREADS:+--threads "$THREADS"})
   [ -f "$work/sensitivity-$ladder.json" ] ||
     $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$ladder.json"
   [ -f "$work/selection-$ladder.json" ] ||
