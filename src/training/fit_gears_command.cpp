@@ -30,7 +30,7 @@ void check_job(const FitGearsJob& job) {
   if (job.kind != "gears" && job.kind != "bn" && job.kind != "full") fail("--kind", "must be gears, bn or full");
   if (job.bn_stats != "reestimate" && job.bn_stats != "shift" && job.bn_stats != "keep")
     fail("--bn-stats", "must be reestimate, shift or keep");
-  check_targets(job.targets);
+  job.targets.check();
 }
 
 GearTensors read_selection(const std::string& path) {
@@ -84,10 +84,11 @@ struct Level {
   double median_feature;
 };
 
-std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature,
-                               FrameSet* pristine) {
+std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
+  LevelDataOptions lo = level_data_options(job, job.val_dataset);
+  lo.pristine = lo.pristine || job.bn_stats == "shift";
   std::vector<Level> levels;
-  for (auto& data : load_level_data(level_data_options(job, job.val_dataset), card, pristine)) {
+  for (auto& data : load_level_data(lo, card)) {
     std::vector<double> values;
     for (const auto& f : data.features)
       if (auto v = f.get(feature)) values.push_back(*v);
@@ -204,25 +205,24 @@ TensorState pristine_bn_statistics(TorchModel& model, const FrameSet& pristine, 
 
 // The gear's parameters fine-tuned on the level; everything else frozen (BatchNorm in eval mode).
 TrainResult finetune_gear(TorchModel& model, const LevelData& level, const std::vector<std::string>& tensors,
-                          const BaseModel& base, const FitGearsJob& job) {
+                          const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft) {
   std::vector<std::string> trainable;
   for (const auto& t : tensors)
     if (base.params.count(t)) trainable.push_back(t);
   if (job.kind == "bn" || trainable.empty()) return {};
-  std::vector<TrainSample> samples;
-  for (size_t i = 0; i < level.train.size(); ++i) samples.push_back({&level.train.rgb[i], &level.train.labels[i], {}});
   TrainOptions o;
   o.epochs = job.epochs;
   o.batch = job.batch;
   o.lr = job.lr;
   o.seed = job.seed;
   o.trainable = trainable;
+  o.soft = soft;
   o.freeze_bn = true;
   o.consider_initial = true;
   o.progress = job.progress;
   o.label = "fit " + level.level.name;
   o.val_metric = job.targets.score_name();
-  return train_model(model, samples, level.val, o);
+  return train_model(model, level_samples(level), level.val, o);
 }
 
 // The gear's tensors, checking that nothing outside the gear moved.
@@ -240,12 +240,12 @@ TensorState take_gear(TorchModel& model, const std::set<std::string>& in_gear, c
 
 // Fits the level's gear, writes it to OUT/NAME.pt and leaves the model at the base weights.
 FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
-                     const BaseModel& base, const FitGearsJob& job) {
+                     const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft) {
   const std::string& name = level.data.level.name;
   const std::set<std::string> in_gear(tensors.begin(), tensors.end());
   const double base_miou = val_miou(model, level.data.val);
   fit_gear_bn(model, level.data.train, in_gear, base, job.bn_stats);
-  const TrainResult tr = finetune_gear(model, level.data, tensors, base, job);
+  const TrainResult tr = finetune_gear(model, level.data, tensors, base, job, soft);
   double gear_miou = val_miou(model, level.data.val);
   // The untouched base is a candidate too: a gear never makes validation worse.
   const bool kept_base = level.data.val.size() && gear_miou < base_miou;
@@ -276,15 +276,15 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
 }
 
 FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
-                              const BaseModel& base, const FitGearsJob& job, const std::string& feature,
-                              StepLog& log) {
+                              const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft,
+                              const std::string& feature, StepLog& log) {
   const std::string& name = level.data.level.name;
   const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
   if (auto reused = reuse_finished_level(job, name, fingerprint)) {
     log.done(name + ": reused from an earlier run (" + done_path(job, name) + ")");
     return *reused;
   }
-  FittedGear g = fit_level(model, level, tensors, base, job);
+  FittedGear g = fit_level(model, level, tensors, base, job, soft);
   write_json_file(done_path(job, name),
                   {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
   char text[256];
@@ -345,17 +345,18 @@ json run_fit_gears(const FitGearsJob& job) {
   TorchModel model(load_model_card(job.model_dir));
   const Ladder ladder = load_ladder(job.ladder);
   const GearTensors gear_tensors = plan_gear_tensors(job, ladder, model);
-  FrameSet pristine;
-  const std::vector<Level> levels =
-      load_levels(job, model.card(), ladder.feature, job.bn_stats == "shift" ? &pristine : nullptr);
+  const auto teacher = load_soft_teacher(job.targets, job.model_dir, model.card());
+  const SoftTargets soft{teacher.get(), job.targets.temperature};
+  const std::vector<Level> levels = load_levels(job, model.card(), ladder.feature);
   BaseModel base = describe_base(model);
-  if (job.bn_stats == "shift") base.pristine_bn = pristine_bn_statistics(model, pristine, base.state);
+  if (job.bn_stats == "shift")
+    base.pristine_bn = pristine_bn_statistics(model, levels.front().data.pristine, base.state);
   create_dirs(job.out_dir);
   std::vector<FittedGear> fitted;
   StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);
   for (const auto& level : levels)
-    fitted.push_back(
-        reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, ladder.feature, log));
+    fitted.push_back(reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, soft,
+                                        ladder.feature, log));
   return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
 }
 

@@ -10,7 +10,7 @@
 
 namespace gearnn {
 
-std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card, FrameSet* pristine) {
+std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card) {
   const cv::Size keep(storage_dim(card.input_width), storage_dim(card.input_height));
   const Ladder ladder = load_ladder(o.ladder);
   const auto train_clips = with_targets(load_dataset(o.dataset), o.targets, o.model_dir, o.dataset, o.cache_dir,
@@ -18,17 +18,29 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
   const auto val_clips = o.val_dataset.empty() ? std::vector<ClipRef>{}
                                                : with_targets(load_dataset(o.val_dataset), o.targets, o.model_dir,
                                                               o.val_dataset, o.cache_dir, o.threads, o.progress);
-  if (pristine)
-    for (const auto& clip : train_clips)
-      pristine->append(load_frames(clip, clip.video, o.stride, keep, o.max_frames_per_clip));
+  FrameSet pristine;
+  std::vector<size_t> pristine_frames;  // per training clip
+  if (o.pristine)
+    for (const auto& clip : train_clips) {
+      const FrameSet f = load_frames(clip, clip.video, o.stride, keep, o.max_frames_per_clip);
+      pristine_frames.push_back(f.size());
+      pristine.append(f);
+    }
   std::vector<LevelData> out;
   StepLog log("loading level", static_cast<int64_t>(ladder.levels.size()), o.progress);
   for (const auto& level : ladder.levels) {
     LevelData d;
     d.level = level;
-    for (const auto& clip : train_clips)
-      d.train.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
-                                 &d.features));
+    for (size_t c = 0; c < train_clips.size(); ++c) {
+      const std::string video = render_level(train_clips[c], level, o.cache_dir);
+      const FrameSet f = load_frames(train_clips[c], video, o.stride, keep, o.max_frames_per_clip, &d.features);
+      // Frames pair with their pristine ones by position: a rendering must keep every frame.
+      if (o.pristine && f.size() != pristine_frames[c])
+        fail(video, std::to_string(f.size()) + " frames loaded, " + std::to_string(pristine_frames[c]) + " from " +
+                        train_clips[c].video + ": a rendering must keep every frame");
+      d.train.append(f);
+    }
+    d.pristine = pristine;
     for (const auto& clip : val_clips)
       d.val.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
                                &d.features));
@@ -37,6 +49,14 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
     out.push_back(std::move(d));
   }
   return out;
+}
+
+std::vector<TrainSample> level_samples(const LevelData& level) {
+  std::vector<TrainSample> samples;
+  for (size_t i = 0; i < level.train.size(); ++i)
+    samples.push_back({&level.train.rgb[i], &level.train.labels[i], {},
+                       level.pristine.size() ? &level.pristine.rgb[i] : nullptr});
+  return samples;
 }
 
 std::string module_of(const std::string& tensor_name) {
@@ -61,20 +81,19 @@ static double relative_change(const torch::Tensor& after, const torch::Tensor& b
 }
 
 std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelData& level, const std::string& method,
-                                                int epochs, uint64_t seed, bool progress) {
+                                                int epochs, uint64_t seed, bool progress, const SoftTargets& soft) {
   const auto base = clone_state(model);
   const auto candidates = gear_candidates(model);
   std::map<std::string, double> scores;
   if (method == "change") {
-    std::vector<TrainSample> samples;
-    for (size_t i = 0; i < level.train.size(); ++i) samples.push_back({&level.train.rgb[i], &level.train.labels[i], {}});
     TrainOptions o;
     o.epochs = epochs;
     o.lr = 1e-3;
     o.seed = seed;
+    o.soft = soft;
     o.progress = progress;
     o.label = "sensitivity " + level.level.name;
-    train_model(model, samples, FrameSet{}, o);
+    train_model(model, level_samples(level), FrameSet{}, o);
     std::map<std::string, torch::Tensor> after = clone_state(model);
     for (const auto& c : candidates) scores[c.name] = relative_change(after.at(c.name), base.at(c.name));
   } else if (method == "fisher") {
@@ -92,13 +111,19 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
                  progress && Progress::stderr_is_terminal());
     for (size_t start = 0; start + 1 < level.train.size(); start += batch) {
       const size_t end = std::min(level.train.size(), start + batch);
-      std::vector<cv::Mat> rgb, labels;
+      std::vector<cv::Mat> rgb, labels, pristine;
       for (size_t i = start; i < end; ++i) {
         cv::Mat r, l;
         cv::resize(level.train.rgb[i], r, cv::Size(card.input_width, card.input_height), 0, 0, cv::INTER_AREA);
         cv::resize(level.train.labels[i], l, r.size(), 0, 0, cv::INTER_NEAREST);
         rgb.push_back(r);
         labels.push_back(l);
+        if (soft.teacher) {
+          const ModelCard& t = soft.teacher->card();
+          cv::Mat p;
+          cv::resize(level.pristine.rgb.at(i), p, cv::Size(t.input_width, t.input_height), 0, 0, cv::INTER_AREA);
+          pristine.push_back(p);
+        }
       }
       for (auto& [name, p] : named)
         if (p.grad().defined()) p.grad().zero_();
@@ -108,12 +133,7 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
               .size(std::vector<int64_t>{card.input_height, card.input_width})
               .mode(torch::kBilinear)
               .align_corners(false));
-      std::vector<torch::Tensor> label_tensors;
-      for (auto& l : labels) label_tensors.push_back(torch::from_blob(l.data, {l.rows, l.cols}, torch::kUInt8).clone());
-      auto target = torch::stack(label_tensors).to(torch::kLong);
-      torch::nn::functional::cross_entropy(
-          logits, target, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(card.ignore_index))
-          .backward();
+      target_loss(logits, labels, pristine, card, soft).backward();
       torch::NoGradGuard no_grad;
       for (auto& [name, p] : named) grad_sq[name] += p.grad().pow(2);
       bar.update(++batches);

@@ -20,6 +20,9 @@ struct LevelData {
   LadderLevel level;
   FrameSet train, val;
   std::vector<FrameFeatures> features;
+  // With LevelDataOptions::pristine: the training frames undistorted, frame i
+  // beside train's frame i. Every level shares these pixels (cv::Mat copies).
+  FrameSet pristine;
 };
 
 struct LevelDataOptions {
@@ -29,10 +32,9 @@ struct LevelDataOptions {
   TargetOptions targets;
   std::string model_dir;  // the default teacher
   int threads = 0;        // for the teacher's runs
+  bool pristine = false;  // also the training clips' frames as given (LevelData::pristine)
 };
-// With `pristine`, also the training clips' frames as given (undistorted).
-std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card,
-                                       FrameSet* pristine = nullptr);
+std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCard& card);
 
 // The level-data options of a job (SensitivityJob, FitGearsJob): the fields they share.
 template <typename Job>
@@ -48,8 +50,12 @@ LevelDataOptions level_data_options(const Job& job, const std::string& val_datas
   lo.targets = job.targets;
   lo.model_dir = job.model_dir;
   lo.threads = job.threads;
+  lo.pristine = job.targets.soft();  // what the teacher sees
   return lo;
 }
+
+// A level's training frames as samples, each with its pristine frame when loaded.
+std::vector<TrainSample> level_samples(const LevelData& level);
 
 struct TensorInfo {
   std::string name;
@@ -63,9 +69,11 @@ std::vector<TensorInfo> gear_candidates(TorchModel& model);
 // briefly on the level and measure ||w' - w|| / ||w|| per tensor (the paper's
 // idea). "fisher": sum over elements of E[g^2] * w^2 for parameters (first-order
 // estimate of the loss change), and the normalised change of re-estimated
-// running statistics for buffers.
+// running statistics for buffers. Both with the loss fitting uses: `soft`
+// targets when it has a teacher (the level's pristine frames loaded), else the labels.
 std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelData& level, const std::string& method,
-                                                int epochs, uint64_t seed, bool progress);
+                                                int epochs, uint64_t seed, bool progress,
+                                                const SoftTargets& soft);
 
 // Module name of a tensor ("stage1.0.dw_bn.running_mean" -> "stage1.0.dw_bn").
 std::string module_of(const std::string& tensor_name);

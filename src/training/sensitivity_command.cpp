@@ -65,7 +65,10 @@ std::string sensitivity_table(const json& out, const std::vector<TensorInfo>& ca
 
 json run_sensitivity(const SensitivityJob& job) {
   use_torch_threads(job.threads);
+  job.targets.check();
   TorchModel model(load_model_card(job.model_dir));
+  const auto teacher = load_soft_teacher(job.targets, job.model_dir, model.card());
+  const SoftTargets soft{teacher.get(), job.targets.temperature};
   const auto levels = load_level_data(level_data_options(job), model.card());
   const auto candidates = gear_candidates(model);
   json out = {{"model", {{"dir", job.model_dir}, {"hash", model_hash(model.card())}}},
@@ -78,7 +81,7 @@ json run_sensitivity(const SensitivityJob& job) {
               {"levels", json::array()}};
   StepLog log("sensitivity", static_cast<int64_t>(levels.size()), job.progress);
   for (const auto& level : levels) {
-    const auto scores = level_sensitivity(model, level, job.method, job.epochs, job.seed, job.progress);
+    const auto scores = level_sensitivity(model, level, job.method, job.epochs, job.seed, job.progress, soft);
     log.done(level.level.name + " scored");
     out["levels"].push_back({{"name", level.level.name}, {"settings", level.level.settings}, {"scores", scores}});
   }

@@ -1,5 +1,6 @@
 #include "teacher_labels.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "gearnn/common/errors.h"
@@ -15,12 +16,15 @@ namespace gearnn {
 json TargetOptions::to_json() const {
   json j = {{"kind", kind}};
   if (kind == "teacher") j["teacher"] = teacher_dir;
+  if (soft()) j["temperature"] = temperature;  // absent for hard targets: older records stay equal
   return j;
 }
 
-void check_targets(const TargetOptions& t) {
-  if (t.kind != "labels" && t.kind != "teacher") fail("--targets", "must be labels or teacher");
-  if (t.kind == "labels" && !t.teacher_dir.empty()) fail("--teacher", "needs --targets teacher");
+void TargetOptions::check() const {
+  if (kind != "labels" && kind != "teacher") fail("--targets", "must be labels or teacher");
+  if (kind == "labels" && !teacher_dir.empty()) fail("--teacher", "needs --targets teacher");
+  if (!std::isfinite(temperature) || temperature < 0) fail("--temperature", "must be a finite number above 0");
+  if (kind == "labels" && soft()) fail("--temperature", "needs --targets teacher");
 }
 
 namespace {
@@ -63,7 +67,7 @@ std::string teacher_masks(const ClipRef& clip, const std::string& teacher_dir, c
 std::vector<ClipRef> with_targets(std::vector<ClipRef> clips, const TargetOptions& targets,
                                   const std::string& default_teacher, const std::string& dataset,
                                   const std::string& cache_dir, int threads, bool progress) {
-  check_targets(targets);
+  targets.check();
   if (targets.kind == "labels") {
     for (const auto& c : clips)
       if (c.labels.empty())

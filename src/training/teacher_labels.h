@@ -3,6 +3,8 @@
 // pristine frames writes class-id masks named by frame index, which then serve
 // as the clip's labels everywhere labels are read (fitting, validation,
 // sensitivity, training). Made once per clip and teacher under the cache directory.
+// With soft targets (a temperature) these masks still serve validation, which
+// counts agreement with the teacher's argmax; training distils from its logits.
 #include <string>
 #include <vector>
 
@@ -17,7 +19,5 @@ namespace gearnn {
 std::vector<ClipRef> with_targets(std::vector<ClipRef> clips, const TargetOptions& targets,
                                   const std::string& default_teacher, const std::string& dataset,
                                   const std::string& cache_dir, int threads, bool progress);
-
-void check_targets(const TargetOptions& targets);
 
 }  // namespace gearnn

@@ -33,7 +33,7 @@ void check_job(const TrainJob& job) {
   if (job.mode != "clean" && job.mode != "augment" && job.mode != "stability")
     fail("--mode", "must be clean, augment or stability");
   if (job.mode != "clean" && job.ladder.empty()) fail("--ladder", "--mode " + job.mode + " needs a ladder");
-  check_targets(job.targets);
+  job.targets.check();
   if (job.targets.kind == "teacher" && job.targets.teacher_dir.empty() && job.init_model.empty())
     fail("--teacher", "a new model has no teacher of its own: give --teacher DIR or --init DIR");
 }
@@ -80,6 +80,11 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
     for (const auto& level : levels) {
       const std::string video = render_level(clip, level, job.cache_dir);
       frames.distorted.push_back(load_frames(clip, video, job.stride, keep, job.max_frames_per_clip));
+      // Soft targets pair a distorted frame with its clean one by position.
+      if (job.targets.soft() && frames.distorted.back().size() != frames.clean.back().size())
+        fail(video, std::to_string(frames.distorted.back().size()) + " frames loaded, " +
+                        std::to_string(frames.clean.back().size()) + " from " + clip.video +
+                        ": a rendering must keep every frame");
     }
   }
   if (!job.val_dataset.empty())
@@ -91,19 +96,19 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
 // clean: every clean frame. augment: every clean frame and every level's copy
 // of it, each a sample. stability: one (clean, distorted) pair per level, so an
 // epoch takes as many steps as augment's and the two baselines get the same
-// training budget.
+// training budget. Each sample's pristine frame is its clean one (soft targets).
 std::vector<TrainSample> training_samples(const std::string& mode, const TrainingFrames& frames) {
   std::vector<TrainSample> samples;
   for (size_t c = 0; c < frames.clean.size(); ++c) {
     const FrameSet& clean = frames.clean[c];
     for (size_t i = 0; i < clean.size(); ++i) {
-      const TrainSample s{&clean.rgb[i], &clean.labels[i], {}};
+      const TrainSample s{&clean.rgb[i], &clean.labels[i], {}, &clean.rgb[i]};
       if (mode != "stability") samples.push_back(s);
       for (size_t l = 0; l < frames.levels; ++l) {
         const FrameSet& d = frames.distorted[c * frames.levels + l];
         if (i >= d.size()) continue;
-        if (mode == "augment") samples.push_back({&d.rgb[i], &d.labels[i], {}});
-        if (mode == "stability") samples.push_back({s.rgb, s.labels, {&d.rgb[i]}});
+        if (mode == "augment") samples.push_back({&d.rgb[i], &d.labels[i], {}, s.rgb});
+        if (mode == "stability") samples.push_back({s.rgb, s.labels, {&d.rgb[i]}, s.rgb});
       }
     }
   }
@@ -155,9 +160,11 @@ json run_train_job(const TrainJob& job) {
   use_torch_threads(job.threads);
   TorchModel model(load_model_card(starting_model_dir(job)));
   if (job.init_model.empty()) fs::remove_all(job.out_dir + ".init");
+  const auto teacher = load_soft_teacher(job.targets, job.init_model, model.card());
   const TrainingFrames frames = load_training_frames(job, model.card());
   const std::vector<TrainSample> samples = training_samples(job.mode, frames);
-  const TrainOptions o = train_options(job);
+  TrainOptions o = train_options(job);
+  o.soft = {teacher.get(), job.targets.temperature};
   const TrainResult r = train_model(model, samples, frames.val, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const json record = training_record(job, samples.size(), o, r, seconds);

@@ -76,6 +76,15 @@ std::vector<cv::Mat> frames_at_input_size(const FrameSet& frames, size_t start, 
   return out;
 }
 
+torch::Tensor target_loss(const torch::Tensor& logits, const std::vector<cv::Mat>& labels,
+                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const SoftTargets& soft) {
+  if (soft.teacher) {
+    const cv::Size size(static_cast<int>(logits.size(3)), static_cast<int>(logits.size(2)));
+    return distillation_loss(logits, teacher_logits(*soft.teacher, pristine, size), soft.temperature);
+  }
+  return F::cross_entropy(logits, to_label_batch(labels), F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
+}
+
 ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int batch) {
   const ModelCard& card = model.card();
   ConfusionMatrix cm(card.num_classes());
@@ -211,9 +220,9 @@ void set_epoch_mode(TorchModel& model, const TrainOptions& o) {
   }
 }
 
-// One step's frames at the input size, each sample with its own augmentation.
+// One step's frames at the input size (pristine: at the teacher's), each sample with its own augmentation.
 struct Batch {
-  std::vector<cv::Mat> rgb, partner, labels;
+  std::vector<cv::Mat> rgb, partner, labels, pristine;
 };
 
 Batch augmented_batch(const std::vector<TrainSample>& train, const std::vector<size_t>& order, size_t begin,
@@ -226,16 +235,21 @@ Batch augmented_batch(const std::vector<TrainSample>& train, const std::vector<s
     batch.labels.push_back(apply_augment(*s.labels, a, in, cv::INTER_NEAREST));
     if (o.stability > 0 && !s.partners.empty())
       batch.partner.push_back(apply_augment(*s.partners[rng() % s.partners.size()], a, in, cv::INTER_AREA));
+    if (o.soft.teacher) {
+      if (!s.pristine || s.pristine->size() != s.rgb->size())
+        throw std::logic_error("soft targets: a training sample without its pristine frame at its size");
+      const ModelCard& t = o.soft.teacher->card();
+      batch.pristine.push_back(apply_augment(*s.pristine, a, cv::Size(t.input_width, t.input_height), cv::INTER_AREA));
+    }
   }
   return batch;
 }
 
-// Cross-entropy, plus the stability term when every sample has a partner.
+// The target loss, plus the stability term when every sample has a partner.
 torch::Tensor batch_loss(TorchModel& model, const Batch& batch, const TrainOptions& o, cv::Size in) {
   const ModelCard& card = model.card();
-  auto target = to_label_batch(batch.labels);
   auto logits = resize_logits(model.forward(to_input_batch(batch.rgb, card)), in.height, in.width);
-  auto loss = F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
+  auto loss = target_loss(logits, batch.labels, batch.pristine, card, o.soft);
   if (o.stability > 0 && batch.partner.size() == batch.rgb.size()) {
     auto logits_d = resize_logits(model.forward(to_input_batch(batch.partner, card)), in.height, in.width);
     auto log_p = torch::log_softmax(logits, 1), log_q = torch::log_softmax(logits_d, 1);

@@ -1,6 +1,6 @@
 #pragma once
 // Training and evaluation of a TorchModel on frames in memory: cross-entropy
-// with the ignore label, crop/zoom/flip augmentation, cosine learning rate,
+// with the ignore label (or distillation from a teacher's soft targets), crop/zoom/flip augmentation, cosine learning rate,
 // validation mIoU each epoch, best-epoch weights kept, checkpoint and resume.
 // The same loop fine-tunes a subset of tensors (gears) and adds a stability
 // term (Zheng et al. 2016) for the stability-training baseline.
@@ -12,6 +12,7 @@
 #include "gearnn/datasets/dataset.h"
 #include "gearnn/metrics/confusion_matrix.h"
 #include "gearnn/model/torch_model.h"
+#include "gearnn/training/distillation.h"
 
 namespace gearnn {
 
@@ -20,6 +21,8 @@ struct TrainSample {
   const cv::Mat* labels;
   // Other renderings of the same frame (distorted versions), for the stability term.
   std::vector<const cv::Mat*> partners;
+  // The same frame undistorted, same size: what the teacher sees for soft targets.
+  const cv::Mat* pristine = nullptr;
 };
 
 struct TrainOptions {
@@ -31,6 +34,9 @@ struct TrainOptions {
   double min_crop = 0.6;    // crops cover 60..100% of the frame side, then resize to the input size
   bool flip = true;
   double stability = 0;     // > 0: add stability * KL(p(clean) || p(distorted partner))
+  // With a teacher: distillation from its logits on each sample's pristine
+  // frame replaces cross-entropy with the labels. Validation stays on the labels.
+  SoftTargets soft;
   // Tensors to train (empty = every parameter). Others keep requires_grad off.
   std::vector<std::string> trainable;
   // BatchNorm layers whose running statistics follow the data (module names);
@@ -66,6 +72,12 @@ struct TrainResult {
 // validation epoch (or the last epoch when `val` is empty).
 TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train, const FrameSet& val,
                         const TrainOptions& options);
+
+// The training loss of logits [N,C,H,W] at the input size: cross-entropy with
+// `labels` (at the input size), or with soft.teacher the distillation loss
+// against its logits on `pristine` (at the teacher's input size).
+torch::Tensor target_loss(const torch::Tensor& logits, const std::vector<cv::Mat>& labels,
+                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const SoftTargets& soft);
 
 // Confusion matrix of the model on frames (resized to the input size, logits back to the label size).
 ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int batch = 8);
