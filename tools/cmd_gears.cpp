@@ -16,7 +16,7 @@ void bind_level_options(CLI::App* cmd, Job& j) {
   cmd->add_option("--dataset", j.dataset, "Dataset file of clips (labelled, or any with --targets teacher)")
       ->required();
   cmd->add_option("--ladder", j.ladder, "Ladder file")->required();
-  add_target_options(cmd, j.targets.kind, j.targets.teacher_dir, "the --model itself");
+  add_target_options(cmd, j.targets, "the --model itself");
   cmd->add_option("--stride", j.stride, "Use every Nth frame");
   add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");

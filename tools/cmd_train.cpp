@@ -23,7 +23,7 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   cmd->add_option("--mode", j.mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
       ->check(CLI::IsMember({"clean", "augment", "stability"}));
   cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability");
-  add_target_options(cmd, j.targets.kind, j.targets.teacher_dir, "the --init model");
+  add_target_options(cmd, j.targets, "the --init model");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term");
   cmd->add_option("--epochs", j.epochs, "Epochs")->check(CLI::Range(1, 100000));

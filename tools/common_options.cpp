@@ -1,5 +1,7 @@
 #include "common_options.h"
 
+#include <cmath>
+
 namespace gearnn::cli {
 
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description) {
@@ -48,14 +50,26 @@ CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks) {
       ->check(CLI::IsMember({"none", "ids", "color"}));
 }
 
-void add_target_options(CLI::App* cmd, std::string& kind, std::string& teacher_dir,
-                        const std::string& default_teacher) {
-  cmd->add_option("--targets", kind,
+void add_target_options(CLI::App* cmd, TargetOptions& targets, const std::string& default_teacher) {
+  cmd->add_option("--targets", targets.kind,
                   "labels (the clips' label maps) or teacher (the teacher's prediction on the pristine frames: "
                   "no labels needed)")
       ->check(CLI::IsMember({"labels", "teacher"}));
-  cmd->add_option("--teacher", teacher_dir,
+  cmd->add_option("--teacher", targets.teacher_dir,
                   "Teacher model directory for --targets teacher; without it, " + default_teacher);
+  // CLI11 reads "inf" and "nan" as numbers: the value is checked once converted.
+  const CLI::Validator finite_above_zero(
+      [](std::string& text) {
+        double t = 0;
+        return CLI::detail::lexical_cast(text, t) && std::isfinite(t) && t > 0 ? std::string()
+                                                                              : "must be a finite number above 0";
+      },
+      "POSITIVE");
+  cmd->add_option("--temperature", targets.temperature,
+                  "With --targets teacher: soft targets, the teacher's class probabilities at this temperature "
+                  "(distillation loss); without it, the teacher's argmax")
+      ->check(finite_above_zero)
+      ->default_str("");  // absent: hard targets
 }
 
 }  // namespace gearnn::cli

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "gearnn/training/targets.h"
+
 namespace gearnn::cli {
 
 // A subcommand whose options capture their defaults for --help.
@@ -34,8 +36,9 @@ CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
                              const std::string& description = "Frames a new gear must match before switching");
 CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks);
 
-// --targets labels|teacher and --teacher DIR (sensitivity, fit-gears, train).
-void add_target_options(CLI::App* cmd, std::string& kind, std::string& teacher_dir,
-                        const std::string& default_teacher);
+// --targets labels|teacher, --teacher DIR and --temperature T (sensitivity,
+// fit-gears, train). T is checked here (finite, above 0); that it needs
+// --targets teacher, by TargetOptions::check when the command runs.
+void add_target_options(CLI::App* cmd, TargetOptions& targets, const std::string& default_teacher);
 
 }  // namespace gearnn::cli

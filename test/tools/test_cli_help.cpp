@@ -42,6 +42,9 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "train --teacher",  // absent: the --init model (help says so)
                                             "sensitivity --teacher",
                                             "fit-gears --teacher",
+                                            "train --temperature",  // absent: hard targets (help says so)
+                                            "sensitivity --temperature",
+                                            "fit-gears --temperature",
                                             "select --out",
                                             "fit-gears --val",
                                             "fit-gears --selection",
@@ -96,7 +99,7 @@ TEST_CASE("cli parse: shared options behave the same in every command") {
   AllArgs a;
   CLI::App app;
   bind_all(app, a);
-  int threads = 0, quiet = 0;
+  int threads = 0, quiet = 0, temperature = 0;
   each_command(&app, "", [&](const std::string& command, CLI::App* cmd) {
     INFO(command);
     CLI::Option* opt = nullptr;
@@ -110,11 +113,17 @@ TEST_CASE("cli parse: shared options behave the same in every command") {
       ++quiet;
       CHECK(opt->get_expected_max() == 0);  // a flag
     }
+    if ((opt = cmd->get_option_no_throw("--temperature"))) {
+      ++temperature;
+      CHECK(opt->get_description().find("With --targets teacher") == 0);
+      CHECK(opt->get_type_name() == "FLOAT:POSITIVE");
+    }
     if ((opt = cmd->get_option_no_throw("--max-frames")))
       CHECK(opt->get_description().find("(-1 = all)") != std::string::npos);
   });
   CHECK(threads == 6);  // run, bench forward, train, sensitivity, fit-gears, batch
   CHECK(quiet == 9);    // run, synth, distort, train, sensitivity, fit-gears, batch, merge, report
+  CHECK(temperature == 3);  // train, sensitivity, fit-gears
 }
 
 TEST_CASE("cli parse: parsing every command runs none of them") {

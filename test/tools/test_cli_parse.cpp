@@ -3,9 +3,13 @@
 // with CLI::ParseError. The binders set no callback, so no command runs here
 // (test/cli/*.sh drive the binary itself).
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "test_support.h"
 #include "tools/cli_parse_support.h"
 
 using namespace gearnn;
@@ -498,6 +502,62 @@ TEST_CASE("cli parse: sensitivity, select, fit-gears, combine-gears: defaults, v
   CHECK_THROWS_AS(parse<CombineGearsOptions>(bind_combine_gears_options,
                                              {"combine-gears", "a", "b", "--out", "o", "--min-gain", "x"}),
                   CLI::ParseError);
+}
+
+TEST_CASE("cli parse: --temperature of sensitivity, fit-gears and train: absent, values, bad values") {
+  const Argv level = {"--model", "m", "--dataset", "d.json", "--ladder", "l.json"};
+  auto sens = [&](Argv extra) {
+    Argv v{"sensitivity", "--out", "s.json"};
+    v.insert(v.end(), level.begin(), level.end());
+    v.insert(v.end(), extra.begin(), extra.end());
+    return parse<SensitivityArgs>(bind_sensitivity_options, v).job.targets;
+  };
+  auto fit = [&](Argv extra) {
+    Argv v{"fit-gears", "--out", "g"};
+    v.insert(v.end(), level.begin(), level.end());
+    v.insert(v.end(), extra.begin(), extra.end());
+    return parse<FitGearsArgs>(bind_fit_gears_options, v).job.targets;
+  };
+  auto train = [&](Argv extra) {
+    Argv v{"train", "--dataset", "d.json", "--out", "m"};
+    v.insert(v.end(), extra.begin(), extra.end());
+    return parse<TrainArgs>(bind_train_options, v).job.targets;
+  };
+  for (const auto& targets_of : {std::function<TargetOptions(Argv)>(sens), std::function<TargetOptions(Argv)>(fit),
+                                 std::function<TargetOptions(Argv)>(train)}) {
+    // Absent: hard targets, recorded as before the option existed.
+    const TargetOptions hard = targets_of({"--targets", "teacher"});
+    CHECK(hard.temperature == TargetOptions{}.temperature);
+    CHECK_FALSE(hard.soft());
+    CHECK_NOTHROW(hard.check());
+    CHECK(hard.to_json() == json{{"kind", "teacher"}, {"teacher", ""}});
+
+    const TargetOptions soft = targets_of({"--targets", "teacher", "--teacher", "big", "--temperature", "2.5"});
+    CHECK(soft.temperature == 2.5);
+    CHECK(soft.soft());
+    CHECK_NOTHROW(soft.check());
+    CHECK(soft.to_json() == json{{"kind", "teacher"}, {"teacher", "big"}, {"temperature", 2.5}});
+    CHECK(targets_of({"--targets", "teacher", "--temperature", "1e-3"}).temperature == 0.001);
+
+    for (const std::string bad : {"0", "-1", "-0", "nan", "inf", "-inf", "1e400", "warm"}) {
+      INFO("--temperature '" << bad << "'");
+      CHECK_THROWS_AS(targets_of({"--targets", "teacher", "--temperature", bad}), CLI::ParseError);
+    }
+    // Parsed, but refused when the command starts: soft targets come from a teacher.
+    for (const Argv& without : {Argv{"--temperature", "2"}, Argv{"--targets", "labels", "--temperature", "2"}}) {
+      INFO(CLI::detail::join(without, " "));
+      const TargetOptions t = targets_of(without);
+      CHECK(t.temperature == 2.0);
+      CHECK(error_of([&] { t.check(); }) == "--temperature: needs --targets teacher");
+    }
+  }
+  // The library refuses what the command line cannot give.
+  TargetOptions t;
+  t.kind = "teacher";
+  for (const double bad : {-1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    t.temperature = bad;
+    CHECK(error_of([&] { t.check(); }) == "--temperature: must be a finite number above 0");
+  }
 }
 
 TEST_CASE("cli parse: batch, merge, report: defaults, values, bad values") {
