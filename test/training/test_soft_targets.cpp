@@ -151,7 +151,7 @@ TEST_CASE("soft targets: the loss is ~0 when the student is the teacher", "[trai
   CHECK(mismatched.history[0].loss > 1e-3);
 }
 
-TEST_CASE("soft targets: sensitivity, fit-gears and train with --temperature; gearnn run uses the gears",
+TEST_CASE("soft targets: sensitivity, fit-gears and train with --temperature, and gearnn run uses the gears",
           "[gears][train][torch][teacher]") {
   // A TorchScript student (64x48) taught by the shipped built-in network
   // (384x224): a larger teacher of another kind and input size.
