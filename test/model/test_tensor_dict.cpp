@@ -78,7 +78,7 @@ TEST_CASE("tensor dicts: files Python crafted past torch.save's own checks are r
   CHECK_THAT(crafted("offset"), Catch::StartsWith(dir + "/offset.pt: tensor 'cls16.bias' reaches past the end"));
 }
 
-TEST_CASE("gear bank: a gear file holding no tensors is refused; a gear without a file keeps the base",
+TEST_CASE("gear bank: a gear file holding no tensors is refused, and a gear without a file keeps the base",
           "[gears][torch][errors]") {
   Segmenter model(builtin_model());
   const std::string dir = scratch_dir("empty-gear");

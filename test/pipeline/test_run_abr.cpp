@@ -72,7 +72,7 @@ TEST_CASE("run: an ABR stream (MPEG-TS, HLS) gives masks, overlay and metrics at
   }
 }
 
-TEST_CASE("run: --size sets the output size; a bad --size is one error", "[run][abr][torch]") {
+TEST_CASE("run: --size sets the output size, and a bad --size is one error", "[run][abr][torch]") {
   const std::string out = scratch_dir("run-size");
   RunOptions o;
   o.input = abr_stream() + "/abr.ts";

@@ -93,7 +93,7 @@ TEST_CASE("run --reference: the same input against its own output agrees exactly
   CHECK(run_video(o)["agreement"]["agreement"] == 1.0);
 }
 
-TEST_CASE("run --reference: a distorted input agrees less; labels are scored beside it, unchanged",
+TEST_CASE("run --reference: a distorted input agrees less, and labels are scored beside it, unchanged",
           "[run][reference][torch]") {
   const std::string ref = reference_run();
   const std::string dir = scratch_dir("ref-distorted");

@@ -42,7 +42,7 @@ TEST_CASE("QP normaliser reads the P-frame level on every frame type, switches i
   CHECK(out[5] == Approx(30));
 }
 
-TEST_CASE("QP normaliser: raw values before any reference; outliers do not move the I offset", "[qp]") {
+TEST_CASE("QP normaliser: raw values before any reference, and outliers do not move the I offset", "[qp]") {
   QpNormalizer fresh;
   CHECK(fresh.normalize('B', 33) == 33);
   CHECK(fresh.normalize('?', 40) == 40);
