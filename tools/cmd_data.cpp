@@ -4,6 +4,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 
 namespace gearnn::cli {
 
@@ -70,12 +71,14 @@ CLI::App* bind_probe_options(CLI::App& app, ProbeArgs& a) {
 void add_data_commands(CLI::App& app) {
   auto synth = std::make_shared<SynthArgs>();
   bind_synth_options(app, *synth)->callback([synth] {
+    check_output_dir(synth->options.out_dir);
     synth->options.progress = !synth->quiet;
     synthesize_clip(synth->options);
   });
 
   auto distort = std::make_shared<DistortArgs>();
   bind_distort_options(app, *distort)->callback([distort] {
+    check_output_file(distort->options.output);
     distort->options.progress = !distort->quiet;
     if (!distort->schedule.empty()) distort->options.schedule = load_schedule(distort->schedule);
     distort_video(distort->options);
@@ -83,6 +86,7 @@ void add_data_commands(CLI::App& app) {
 
   auto eval = std::make_shared<EvalArgs>();
   bind_eval_options(app, *eval)->callback([eval] {
+    check_output_file(eval->json_out);
     const json m = evaluate_dirs(eval->options);
     if (eval->json_out.empty())
       std::cout << json_text(m, 2) << "\n";
@@ -92,6 +96,7 @@ void add_data_commands(CLI::App& app) {
 
   auto probe = std::make_shared<ProbeArgs>();
   bind_probe_options(app, *probe)->callback([probe] {
+    check_output_file(probe->options.out_jsonl);
     const json s = run_probe(probe->options);
     std::cout << (probe->json ? json_text(s, 2) + "\n" : probe_table(s));
   });

@@ -4,6 +4,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 
 namespace gearnn::cli {
 
@@ -88,6 +89,7 @@ void add_gear_commands(CLI::App& app) {
   auto sens = std::make_shared<SensitivityArgs>();
   bind_sensitivity_options(app, *sens)->callback([sens] {
     const SensitivityJob& j = sens->job;
+    check_output_file(j.out);
     sens->job.progress = !sens->quiet;
     run_sensitivity(j);
     if (!sens->quiet) std::fprintf(stderr, "scores -> %s, table -> %s.txt\n", j.out.c_str(), j.out.c_str());
@@ -95,11 +97,13 @@ void add_gear_commands(CLI::App& app) {
 
   auto select = std::make_shared<SelectJob>();
   bind_select_options(app, *select)->callback([select] {
+    check_output_file(select->out);
     std::printf("%s", selection_table(run_select(*select)).c_str());
   });
 
   auto fit = std::make_shared<FitGearsArgs>();
   bind_fit_gears_options(app, *fit)->callback([fit] {
+    check_output_dir(fit->job.out_dir);
     fit->job.progress = !fit->quiet;
     const json r = run_fit_gears(fit->job);
     if (!fit->quiet)
@@ -110,6 +114,7 @@ void add_gear_commands(CLI::App& app) {
 
   auto combine = std::make_shared<CombineGearsOptions>();
   bind_combine_gears_options(app, *combine)->callback([combine] {
+    check_output_dir(combine->out_dir);
     const json out = combine_gear_sets(*combine);
     std::fprintf(stderr, "%zu gears (neutral: %s; band %s) -> %s/gears.json\n", out["gears"].size(),
                  out["combined"]["neutral"].dump().c_str(), out["combined"]["band"].dump().c_str(),

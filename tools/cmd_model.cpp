@@ -3,6 +3,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/io/model_card.h"
 #include "gearnn/model/segmenter.h"
@@ -56,7 +57,10 @@ void init_model(const InitModelArgs& a) {
 
 void add_model_commands(CLI::App& app) {
   auto a = std::make_shared<InitModelArgs>();
-  bind_init_model_options(app, *a)->callback([a] { init_model(*a); });
+  bind_init_model_options(app, *a)->callback([a] {
+    check_output_dir(a->out);
+    init_model(*a);
+  });
 }
 
 }  // namespace gearnn::cli

@@ -4,6 +4,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 #include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
@@ -29,6 +30,7 @@ CLI::App* bind_report_options(CLI::App& app, ReportArgs& a) {
 void add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   bind_report_options(app, *a)->callback([a] {
+    check_output_file(a->out);
     const std::string written = a->compare.empty() ? write_html_report(a->path, a->out, a->samples)
                                                    : write_compare_report(a->path, a->compare, a->out);
     if (!a->quiet) std::fprintf(stderr, "report -> %s\n", written.c_str());

@@ -7,6 +7,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 #include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
@@ -58,6 +59,10 @@ extern "C" void request_stop(int) { stop_requested.store(true); }
 
 void run_command(RunArgs& a) {
   RunOptions& o = a.options;
+  // Every output is checked before the run: a run never ends on an output it could not write.
+  check_output_dir(o.out_dir);
+  check_output_file(a.html);
+  check_output_file(o.overlay_path);
   o.stop = &stop_requested;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);

@@ -4,6 +4,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/json_io.h"
 
 namespace gearnn::cli {
 
@@ -42,6 +43,7 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
 void add_train_commands(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   bind_train_options(app, *a)->callback([a] {
+    check_output_dir(a->job.out_dir);
     a->job.progress = !a->quiet;
     const json r = run_train_job(a->job);
     if (!a->quiet)

@@ -1,6 +1,8 @@
 #include "gearnn/common/json_io.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -71,13 +73,47 @@ std::string json_text(const json& value, int indent) {
 std::string temp_name(const std::string& path) { return path + ".tmp"; }
 
 void commit_temp(const std::string& path) {
-  if (std::rename(temp_name(path).c_str(), path.c_str()) != 0) fail(path, "cannot rename temporary output into place");
+  if (std::rename(temp_name(path).c_str(), path.c_str()) == 0) return;
+  const std::string why = std::strerror(errno);
+  std::remove(temp_name(path).c_str());
+  fail(path, "cannot rename temporary output into place (" + why + ")");
 }
 
 void create_dirs(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail(dir, "cannot create directory (" + ec.message() + ")");
+}
+
+namespace {
+
+// The nearest ancestor of `path` that exists must be a directory.
+void check_parents(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
+    if (!fs::exists(p, ec)) {
+      if (p == p.parent_path()) break;
+      continue;
+    }
+    if (!fs::is_directory(p, ec)) fail(path, "cannot be written: " + p.string() + " is not a directory");
+    return;
+  }
+}
+
+}  // namespace
+
+void check_output_file(const std::string& path) {
+  if (path.empty()) return;
+  if (std::filesystem::is_directory(path)) fail(path, "is a directory, not a file to write");
+  check_parents(path);
+}
+
+void check_output_dir(const std::string& dir) {
+  if (dir.empty()) return;
+  if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir))
+    fail(dir, "cannot be an output directory: a file of that name exists");
+  check_parents(dir);
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

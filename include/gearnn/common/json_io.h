@@ -30,10 +30,16 @@ void write_text_file(const std::string& path, const std::string& text);
 
 // Temporary name used while an output is being written.
 std::string temp_name(const std::string& path);
-// Renames temp_name(path) to path; throws an Error naming path on failure.
+// Renames temp_name(path) to path; on failure removes the temporary and throws
+// an Error naming path.
 void commit_temp(const std::string& path);
 // Creates `dir` and its parents; throws an Error naming it on failure.
 void create_dirs(const std::string& dir);
+// Checked before a command does any work, writing nothing: an output file can
+// be made at `path` (it is no directory, and no file stands where its
+// directories would go), or an output directory at `dir`. Errors name the path.
+void check_output_file(const std::string& path);
+void check_output_dir(const std::string& dir);
 
 // "/frames: type must be number, but is string": a library error on a JSON
 // value, led by the JSON pointer of the value when it is known.
