@@ -9,6 +9,7 @@
 #include "common_options.h"
 #include "exit_status.h"
 #include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
 #include "gearnn/metrics/merge_reports.h"
 #include "gearnn/report/html_report.h"
 
@@ -53,6 +54,8 @@ std::string this_executable() {
 
 void run_batch_command(BatchArgs& a) {
   BatchOptions& o = a.options;
+  check_output_dir(o.out_dir);
+  check_output_file(a.html);
   o.shard = Shard::parse(a.shard);
   o.progress = !a.quiet;
   o.gearnn_exe = this_executable();
@@ -60,18 +63,22 @@ void run_batch_command(BatchArgs& a) {
   if (!a.quiet)
     std::fprintf(stderr,
                  "batch: shard %d/%d, %d items: %d done, %d skipped (already complete), %d failed; "
-                 "%lld frames in %.1f s; %s%s\n",
+                 "%lld frames in %.1f s; %s\n",
                  o.shard.index, o.shard.count, s.items, s.done, s.skipped, s.failed, static_cast<long long>(s.frames),
-                 s.seconds, s.thread_plan.c_str(),
-                 s.failed ? ("; failures in " + o.out_dir + "/failures.jsonl").c_str() : "");
+                 s.seconds, s.thread_plan.c_str());
   if (!a.html.empty()) {
     write_html_report(o.out_dir, a.html);
     if (!a.quiet) std::fprintf(stderr, "batch: HTML report -> %s\n", a.html.c_str());
   }
-  if (s.failed) throw CLI::RuntimeError(kExitPartial);  // the failures are recorded; no extra error line
+  // The failures are recorded there, one per item; the others are complete.
+  if (s.failed)
+    throw PartialError(Error(o.out_dir + "/failures.jsonl", std::to_string(s.failed) + " of " +
+                                                               std::to_string(s.items) + " items failed"));
 }
 
 void run_merge_command(const MergeArgs& a) {
+  check_output_file(a.out);
+  check_output_file(a.html);
   const json merged = merge_reports(a.dirs);
   write_json_file(a.out, merged);
   if (!a.html.empty()) write_html_report(a.out, a.html);
