@@ -100,8 +100,12 @@ std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path) {
   for (const auto& item : value.toGenericDict()) {
     if (!item.key().isString() || !item.value().isTensor()) fail(path, "expected a plain {name: tensor} dict");
     const std::string& name = item.key().toStringRef();
-    check_tensor_layout(item.value().toTensor(), path, name);
-    out[name] = item.value().toTensor();
+    const torch::Tensor& t = item.value().toTensor();
+    check_tensor_layout(t, path, name);
+    // NaN or infinite weights give garbage masks with no error (every pixel one class).
+    if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+      fail(path, "tensor '" + name + "' holds NaN or infinite values");
+    out[name] = t;
   }
   return out;
 }

@@ -9,8 +9,8 @@
 namespace gearnn {
 
 // Reads a {name: tensor} dict written by torch::pickle_save or Python's
-// torch.save(dict). Every tensor's layout is checked (check_tensor_layout);
-// any problem is an Error naming the file.
+// torch.save(dict). Every tensor's layout is checked (check_tensor_layout), and
+// floating-point values must be finite; any problem is an Error naming the file.
 std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path);
 void save_tensor_dict(const std::string& path, const std::map<std::string, torch::Tensor>& tensors);
 
