@@ -22,12 +22,18 @@ json DistortSettings::to_json() const {
 }
 
 void validate_settings(const DistortSettings& s, const std::string& source) {
-  if (s.qp < 0 || s.qp > 51) fail(source, "qp must be 0..51");
-  if (!(s.brightness >= 0 && s.brightness <= 10)) fail(source, "brightness must be 0..10");
-  if (!(s.noise >= 0 && s.noise <= 255)) fail(source, "noise sigma must be 0..255");
-  if (!(s.blur >= 0 && s.blur <= 100)) fail(source, "blur sigma must be 0..100");
-  if (!(s.scale > 0 && s.scale <= 1)) fail(source, "scale must be in (0, 1]");
-  if (!(s.resolution > 0 && s.resolution <= 1)) fail(source, "resolution must be in (0, 1]");
+  // From a file, the file is named; from the command line (source empty), the option.
+  auto check = [&](bool ok, const std::string& key, const std::string& range) {
+    if (ok) return;
+    if (source.empty()) fail("--" + key, "must be " + range);
+    fail(source, key + " must be " + range);
+  };
+  check(s.qp >= 0 && s.qp <= 51, "qp", "0..51");
+  check(s.brightness >= 0 && s.brightness <= 10, "brightness", "0..10");
+  check(s.noise >= 0 && s.noise <= 255, "noise", "0..255 (a sigma)");
+  check(s.blur >= 0 && s.blur <= 100, "blur", "0..100 (a sigma in pixels)");
+  check(s.scale > 0 && s.scale <= 1, "scale", "in (0, 1]");
+  check(s.resolution > 0 && s.resolution <= 1, "resolution", "in (0, 1]");
 }
 
 const std::vector<std::string>& x264_presets() {
@@ -45,8 +51,8 @@ static void apply_overrides(DistortSettings& s, const json& o, const std::string
   for (const auto& [key, value] : o.items()) {
     if (!value.is_number()) fail(source, "setting \"" + key + "\" must be a number");
     if (key == "qp") {
-      if (!value.is_number_integer()) fail(source, "qp must be an integer");
-      s.qp = value.get<int>();
+      // Range-checked before narrowing: 4294967336 would otherwise become 40.
+      s.qp = static_cast<int>(json_int(o, "/qp", 0, 51, source));
     } else if (key == "brightness") {
       s.brightness = value.get<double>();
     } else if (key == "noise") {
@@ -79,6 +85,8 @@ std::vector<DistortSegment> load_schedule(const std::string& file) {
       s.from = seg["frames"][0].get<int64_t>();
       s.to = seg["frames"][1].get<int64_t>();
       if (s.from < 0 || s.to <= s.from) fail(path, "segment frames must satisfy 0 <= from < to");
+      if (s.to > kMaxScheduleFrame)
+        fail(path, "segment frames must end by frame " + std::to_string(kMaxScheduleFrame));
       s.overrides = seg;
       s.overrides.erase("frames");
       DistortSettings check;
@@ -99,6 +107,18 @@ DistortSettings settings_at(const DistortSettings& base, const std::vector<Disto
 
 namespace {
 
+// The frames where the settings may change: 0 and each segment's ends, in
+// order. Settings hold from one to the next, and after the last to the input's
+// end (whose length need not be known), so plans go from point to point, never
+// frame by frame.
+std::vector<int64_t> change_points(const DistortOptions& o) {
+  std::vector<int64_t> points{0};
+  for (const auto& seg : o.schedule) points.insert(points.end(), {seg.from, seg.to});
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
+}
+
 // libx264 options giving every frame of [from, to) exactly its scheduled QP:
 // plain constant QP when it never changes, else rate-control zones (which only
 // act under a rate-control mode, and only exactly with adaptive quantisation off).
@@ -106,18 +126,21 @@ std::map<std::string, std::string> x264_options(const DistortOptions& o, int64_t
   std::map<std::string, std::string> opts{{"preset", o.preset}};
   const std::string flat = "ipratio=1.0:pbratio=1.0";  // I and B frames at the same QP as P
   std::vector<std::pair<int64_t, int>> runs;           // (first frame, qp), frames counted from `from`
-  for (int64_t i = from; i < to; ++i) {
+  for (const int64_t point : change_points(o)) {
+    if (point >= to) break;
+    const int64_t i = std::max(point, from);
     const int qp = settings_at(o.base, o.schedule, i).qp;
     if (runs.empty() || runs.back().second != qp) runs.emplace_back(i - from, qp);
   }
-  if (runs.size() <= 1) {
-    opts["qp"] = std::to_string(runs.empty() ? settings_at(o.base, o.schedule, from).qp : runs[0].second);
+  if (runs.size() == 1) {
+    opts["qp"] = std::to_string(runs[0].second);
     opts["x264-params"] = flat;
     return opts;
   }
   std::ostringstream zones;
   for (size_t k = 0; k < runs.size(); ++k) {
-    const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : std::max<int64_t>(to - from, 1) * 4;
+    // The last zone runs to the end of the encode, however long the input is.
+    const int64_t last = k + 1 < runs.size() ? runs[k + 1].first - 1 : kMaxScheduleFrame;
     zones << (k ? "/" : "") << runs[k].first << "," << last << ",q=" << runs[k].second;
   }
   // x264 codes the first frame from the rate factor, not its zone: start at the first zone's QP.
@@ -135,13 +158,13 @@ struct Piece {
 };
 
 // The schedule's runs of equal coded size; the last runs on to the input's end.
-std::vector<Piece> plan_pieces(const DistortOptions& o, int width, int height, int64_t end) {
+std::vector<Piece> plan_pieces(const DistortOptions& o, int width, int height) {
   std::vector<Piece> pieces;
-  for (int64_t i = 0; i < end; ++i) {
-    const auto [w, h] = rendition_size(width, height, settings_at(o.base, o.schedule, i).resolution);
+  for (const int64_t point : change_points(o)) {
+    const auto [w, h] = rendition_size(width, height, settings_at(o.base, o.schedule, point).resolution);
     if (pieces.empty() || pieces.back().width != w || pieces.back().height != h) {
-      if (!pieces.empty()) pieces.back().to = i;
-      pieces.push_back({i, std::numeric_limits<int64_t>::max(), w, h});
+      if (!pieces.empty()) pieces.back().to = point;
+      pieces.push_back({point, std::numeric_limits<int64_t>::max(), w, h});
     }
   }
   return pieces;
@@ -158,10 +181,8 @@ bool is_mpegts_name(const std::string& path) {
 // renditions of an ABR stream, joined as a player receives them).
 class RenditionWriter {
  public:
-  RenditionWriter(const DistortOptions& o, int width, int height, double fps, int64_t frames) : o_(o) {
-    end_ = std::max<int64_t>(frames, 1);
-    for (const auto& seg : o.schedule) end_ = std::max(end_, seg.to);
-    pieces_ = plan_pieces(o, width, height, end_);
+  RenditionWriter(const DistortOptions& o, int width, int height, double fps) : o_(o) {
+    pieces_ = plan_pieces(o, width, height);
     if (pieces_.size() > 1 && !is_mpegts_name(o.output))
       fail(o.output, "the schedule changes the resolution: write MPEG-TS (.ts), which carries size changes");
     settings_.codec = "libx264";
@@ -178,7 +199,7 @@ class RenditionWriter {
   void write(const cv::Mat& rgb, int64_t index) {
     const Piece& p = piece_at(index);
     if (!writer_ || &p != current_) {
-      const auto options = x264_options(o_, index, std::min(p.to, end_));
+      const auto options = x264_options(o_, index, p.to);
       if (!writer_) {
         settings_.options = options;
         writer_ = std::make_unique<VideoWriter>(o_.output, p.width, p.height, settings_);
@@ -209,7 +230,6 @@ class RenditionWriter {
   }
 
   const DistortOptions& o_;
-  int64_t end_ = 1;
   std::vector<Piece> pieces_;
   EncoderSettings settings_;
   const Piece* current_ = nullptr;
@@ -242,7 +262,7 @@ void apply_effects(cv::Mat& rgb, const DistortSettings& s, uint64_t seed, int64_
 }  // namespace
 
 void distort_video(const DistortOptions& o) {
-  validate_settings(o.base, "command line");
+  validate_settings(o.base, "");
   if (std::find(x264_presets().begin(), x264_presets().end(), o.preset) == x264_presets().end())
     fail("--preset", "unknown libx264 preset \"" + o.preset + "\" (ultrafast ... veryslow, placebo)");
   if (o.threads < 0 || o.threads > 64) fail("--threads", "encoder threads must be 0..64 (0: automatic)");
@@ -251,9 +271,7 @@ void distort_video(const DistortOptions& o) {
   VideoReader reader(o.input, ropt);
   const VideoInfo info = reader.info();
   if (info.width % 2 || info.height % 2) fail(o.input, "frame size must be even for 4:2:0 H.264");
-  int64_t frames = info.frame_count > 0 ? info.frame_count : 0;
-  if (o.max_frames >= 0) frames = std::min(frames, o.max_frames);
-  RenditionWriter writer(o, info.width, info.height, info.fps > 0 ? info.fps : 10, frames);
+  RenditionWriter writer(o, info.width, info.height, info.fps > 0 ? info.fps : 10);
   Progress progress("gearnn distort", info.frame_count, o.progress && Progress::stderr_is_terminal());
   json per_frame = json::array();
   DecodedFrame frame;

@@ -29,7 +29,9 @@ TEST_CASE("schedules: later segments win, unset keys fall back, bad ones are nam
   CHECK(settings_at(base, sched, 10).qp == 25);
   for (const char* bad : {R"({"segments": [{"frames": [5, 2], "qp": 40}]})",
                           R"({"segments": [{"frames": [0, 2], "qp": 60}]})",
-                          R"({"segments": [{"frames": [0, 2], "gamma": 2}]})", R"([1, 2])", "{oops"}) {
+                          R"({"segments": [{"frames": [0, 2], "gamma": 2}]})", R"([1, 2])", "{oops",
+                          R"({"segments": [{"frames": [0, 2], "qp": 4294967336}]})",  // was read as 40
+                          R"({"segments": [{"frames": [0, 1000000000000], "qp": 30}]})"}) {  // hung
     write_text_file(dir + "/bad.json", bad);
     INFO(bad);
     try {
@@ -116,6 +118,36 @@ TEST_CASE("rendition sizes are the fraction of each side, rounded to even", "[di
   CHECK(rendition_size(640, 360, 0.375) == std::pair<int, int>{240, 136});
   CHECK(rendition_size(1920, 1080, 1.0 / 3) == std::pair<int, int>{640, 360});
   CHECK(rendition_size(8, 8, 0.01) == std::pair<int, int>{2, 2});
+}
+
+TEST_CASE("distort: frames after the schedule get the command line's settings, input length unknown or not",
+          "[distort][abr]") {
+  // synth's FFV1 .mkv declares no frame count: the plan once ended with the
+  // schedule, and frames 4-11 were coded at its last QP and size.
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string dir = scratch_dir("distort-tail");
+  write_text_file(dir + "/s.json", R"({"segments": [{"frames": [0, 4], "qp": 40, "resolution": 0.5}]})");
+  const std::string out = dir + "/tail.ts";
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + out + " --qp 20 --schedule " + dir +
+       "/s.json");
+  const json truth = read_json_file(out + ".schedule.json");
+  REQUIRE(truth["frames"].size() == 12);
+  ReaderOptions ro;
+  ro.output_height = 192;
+  VideoReader r(out, ro);
+  DecodedFrame f;
+  int n = 0;
+  while (r.read(f)) {
+    INFO("frame " << n);
+    const bool scheduled = n < 4;
+    CHECK(f.rgb.size() == (scheduled ? cv::Size(160, 96) : cv::Size(320, 192)));
+    REQUIRE(f.features.qp_raw);
+    CHECK(*f.features.qp_raw == Approx(scheduled ? 40 : 20).margin(1));
+    CHECK(truth["frames"][n]["qp"] == (scheduled ? 40 : 20));
+    CHECK(truth["frames"][n]["width"] == f.rgb.cols);
+    ++n;
+  }
+  CHECK(n == 12);
 }
 
 TEST_CASE("distort: a schedule changing resolution writes renditions at their own size as MPEG-TS",

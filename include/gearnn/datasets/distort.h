@@ -46,7 +46,11 @@ std::vector<DistortSegment> load_schedule(const std::string& path);
 // Settings of frame `index` under `schedule` (later segments win).
 DistortSettings settings_at(const DistortSettings& base, const std::vector<DistortSegment>& schedule,
                             int64_t index, const std::string& source = "schedule");
+// Errors name `source`, or for the command line (source empty) the option of
+// the bad setting (--qp...).
 void validate_settings(const DistortSettings& s, const std::string& source);
+// Schedule segments end by this frame (x264 zones are ints; about 1.1 years at 30 fps).
+constexpr int64_t kMaxScheduleFrame = 1000000000;
 // libx264's presets, checked before the encoder opens (x264 would print its own
 // error line for an unknown one).
 const std::vector<std::string>& x264_presets();
