@@ -1,6 +1,9 @@
 #include "gearnn/datasets/ladder.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <set>
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
@@ -11,6 +14,19 @@
 namespace fs = std::filesystem;
 
 namespace gearnn {
+
+namespace {
+
+// Level names become file names (cached renderings, gear files, resume
+// records): letters, digits, '.', '_', '-', not starting with '.', so none
+// leads out of its directory.
+bool is_file_name(const std::string& name) {
+  if (name.empty() || name.size() > 100 || name[0] == '.') return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+}  // namespace
 
 Ladder load_ladder(const std::string& file) {
   const std::string path = find_config_file(file, "ladders");
@@ -24,10 +40,14 @@ Ladder load_ladder(const std::string& file) {
       fail(path, "unknown feature \"" + l.feature + "\"");
     const json levels = json_get<json>(j, "levels", path);
     if (!levels.is_array() || levels.empty()) fail(path, "levels must be a non-empty array");
+    std::set<std::string> seen;
     for (const json& lv : levels) {
       if (!lv.is_object()) fail(path, "each level must be an object");
       LadderLevel level;
       level.name = json_get<std::string>(lv, "name", path);
+      if (!is_file_name(level.name))
+        fail(path, "level name \"" + level.name + "\" must be letters, digits, '.', '_' or '-' and not start with '.'");
+      if (!seen.insert(level.name).second) fail(path, "level name \"" + level.name + "\" is used twice");
       level.settings = lv;
       level.settings.erase("name");
       // Reuse the schedule parser's checks on the settings.
