@@ -66,6 +66,21 @@ std::vector<ClipRef> load_dataset(const std::string& path) {
 void FrameSet::append(const FrameSet& other) {
   rgb.insert(rgb.end(), other.rgb.begin(), other.rgb.end());
   labels.insert(labels.end(), other.labels.begin(), other.labels.end());
+  label_files.insert(label_files.end(), other.label_files.begin(), other.label_files.end());
+}
+
+void check_label_ids(const FrameSet& frames, int num_classes, int ignore_index) {
+  for (size_t i = 0; i < frames.labels.size(); ++i) {
+    const cv::Mat& label = frames.labels[i];
+    for (int r = 0; r < label.rows; ++r) {
+      const uint8_t* id = label.ptr<uint8_t>(r);
+      for (int c = 0; c < label.cols; ++c)
+        if (id[c] >= num_classes && id[c] != ignore_index)
+          fail(i < frames.label_files.size() ? frames.label_files[i] : "labels",
+               "unknown class id " + std::to_string(id[c]) + " (the model has " + std::to_string(num_classes) +
+                   " classes, ignore index " + std::to_string(ignore_index) + ")");
+    }
+  }
 }
 
 // A frame may be a smaller rendition of its label (an ABR stream): same shape,
@@ -103,6 +118,7 @@ FrameSet load_frames(const ClipRef& clip, const std::string& video, int stride, 
     cv::resize(label, lab, size, 0, 0, cv::INTER_NEAREST);
     out.rgb.push_back(rgb);
     out.labels.push_back(lab);
+    out.label_files.push_back(label_path);
     if (features) features->push_back(f.features);
   }
   if (out.size() == 0) fail(video, "no frames loaded");

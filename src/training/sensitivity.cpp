@@ -26,6 +26,7 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
       pristine_frames.push_back(f.size());
       pristine.append(f);
     }
+  check_label_ids(pristine, card.num_classes(), card.ignore_index);
   std::vector<LevelData> out;
   StepLog log("loading level", static_cast<int64_t>(ladder.levels.size()), o.progress);
   for (const auto& level : ladder.levels) {
@@ -44,6 +45,8 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
     for (const auto& clip : val_clips)
       d.val.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
                                &d.features));
+    check_label_ids(d.train, card.num_classes(), card.ignore_index);
+    check_label_ids(d.val, card.num_classes(), card.ignore_index);
     log.done(level.name + ": " + std::to_string(d.train.size()) + " training and " + std::to_string(d.val.size()) +
              " validation frames");
     out.push_back(std::move(d));

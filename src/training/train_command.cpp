@@ -90,6 +90,9 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
   if (!job.val_dataset.empty())
     for (const auto& clip : clips_of(job.val_dataset))
       frames.val.append(load_frames(clip, clip.video, job.stride, keep, job.max_frames_per_clip));
+  for (const auto* sets : {&frames.clean, &frames.distorted})
+    for (const FrameSet& set : *sets) check_label_ids(set, card.num_classes(), card.ignore_index);
+  check_label_ids(frames.val, card.num_classes(), card.ignore_index);
   return frames;
 }
 

@@ -31,11 +31,16 @@ struct ClipRef {
 std::vector<ClipRef> load_dataset(const std::string& path);
 
 struct FrameSet {
-  std::vector<cv::Mat> rgb;     // CV_8UC3
-  std::vector<cv::Mat> labels;  // CV_8UC1, same size as rgb
+  std::vector<cv::Mat> rgb;              // CV_8UC3
+  std::vector<cv::Mat> labels;           // CV_8UC1, same size as rgb
+  std::vector<std::string> label_files;  // each label's PNG, for errors (empty for teacher targets)
   size_t size() const { return rgb.size(); }
   void append(const FrameSet& other);
 };
+
+// Every label id is a class id (below num_classes) or ignore_index; else an
+// Error naming the label's file. Training would fail deep inside LibTorch.
+void check_label_ids(const FrameSet& frames, int num_classes, int ignore_index);
 
 // Decodes every `stride`-th frame of the clip's range from `video` (the clip
 // itself or a rendering of it) with its label, both resized to `size` (area or
