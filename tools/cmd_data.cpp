@@ -13,9 +13,9 @@ CLI::App* bind_synth_options(CLI::App& app, SynthArgs& a) {
   CLI::App* cmd = add_command(app, "synth", "Generate a labelled synthetic street clip");
   cmd->add_option("--out", o.out_dir, "Output directory")->required();
   cmd->add_option("--frames", o.frames, "Number of frames")->check(CLI::Range(1, 1000000));
-  cmd->add_option("--width", o.width, "Frame width");
-  cmd->add_option("--height", o.height, "Frame height");
-  cmd->add_option("--seed", o.seed, "Scene seed (same seed, same clip)");
+  cmd->add_option("--width", o.width, "Frame width (even)")->check(CLI::Range(64, 8192));
+  cmd->add_option("--height", o.height, "Frame height (even)")->check(CLI::Range(64, 8192));
+  add_seed_option(cmd, o.seed, "Scene seed (same seed, same clip)");
   cmd->add_option("--fps", o.fps, "Frame rate")->check(CLI::Range(1.0, 240.0));
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   return tidy_defaults(cmd);
@@ -35,7 +35,7 @@ CLI::App* bind_distort_options(CLI::App& app, DistortArgs& a) {
   cmd->add_option("--resolution", o.base.resolution,
                   "Encode at this fraction of the source size (an ABR rendition), e.g. 0.5");
   cmd->add_option("--schedule", a.schedule, "JSON file varying settings over frame ranges");
-  cmd->add_option("--seed", o.seed, "Noise seed");
+  add_seed_option(cmd, o.seed, "Noise seed");
   cmd->add_option("--preset", o.preset, "libx264 preset")->check(CLI::IsMember(x264_presets()));
   cmd->add_option("--threads", o.threads, "Encoder threads (0 = automatic)")->check(CLI::Range(0, 64));
   add_max_frames_option(cmd, o.max_frames);

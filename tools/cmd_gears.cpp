@@ -22,7 +22,7 @@ void bind_level_options(CLI::App* cmd, Job& j) {
   add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   add_threads_option(cmd, j.threads);
-  cmd->add_option("--seed", j.seed, "Seed");
+  add_seed_option(cmd, j.seed, "Seed");
 }
 
 }  // namespace
@@ -61,8 +61,8 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
       ->check(CLI::IsMember({"gears", "bn", "full"}));
   cmd->add_option("--out", j.out_dir, "Gear set directory to write")->required();
   cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level");
-  cmd->add_option("--batch", j.batch, "Batch size");
-  cmd->add_option("--lr", j.lr, "Peak learning rate");
+  cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(1, 4096));
+  cmd->add_option("--lr", j.lr, "Peak learning rate")->check(finite_number(0, 10, true));
   cmd->add_option("--bn-stats", j.bn_stats,
                   "BatchNorm statistics a gear holds: reestimate (on the level), shift (base + distorted - pristine, "
                   "scene-independent) or keep (base values)")
@@ -80,7 +80,8 @@ CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o) {
   cmd->add_option("--out", o.out_dir, "Combined gear set directory (gear files are referenced)")->required();
   cmd->add_option("--min-gain", o.min_gain,
                   "FIRST's gears gaining less than this on validation (mIoU, or agreement for teacher targets) "
-                  "are neutral");
+                  "are neutral")
+      ->check(finite_number(-1, 1));
   cmd->add_option("--neutral", o.neutral, "Neutral gears of FIRST, by name (instead of --min-gain)")->delimiter(',');
   return tidy_defaults(cmd);
 }

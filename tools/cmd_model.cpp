@@ -17,9 +17,12 @@ CLI::App* bind_init_model_options(CLI::App& app, InitModelArgs& a) {
   cmd->add_option("--meta", a.meta, "Take classes and palette from this meta.json (default: synth street classes)");
   cmd->add_option("--width", a.width, "Network input width")->check(CLI::Range(16, 8192));
   cmd->add_option("--height", a.height, "Network input height")->check(CLI::Range(16, 8192));
-  cmd->add_option("--widths", a.widths, "Channels at 1/2, 1/4, 1/8, 1/16")->delimiter(',')->expected(4);
-  cmd->add_option("--head", a.head, "Context channels");
-  cmd->add_option("--seed", a.seed, "Initialisation seed");
+  cmd->add_option("--widths", a.widths, "Channels at 1/2, 1/4, 1/8, 1/16")
+      ->delimiter(',')
+      ->expected(4)
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--head", a.head, "Context channels")->check(CLI::Range(1, 4096));
+  add_seed_option(cmd, a.seed, "Initialisation seed");
   return tidy_defaults(cmd);
 }
 
@@ -38,6 +41,8 @@ void init_model(const InitModelArgs& a) {
   } else {
     const json meta = read_json_file(a.meta);
     card.classes = json_get<std::vector<std::string>>(meta, "classes", a.meta);
+    // As model.json requires: ids fit a byte, below the ignore index.
+    if (card.classes.empty() || card.classes.size() > 255) fail(a.meta, "classes must list 1 to 255 names");
     const json& palette = json_get<json>(meta, "palette", a.meta);
     if (!palette.is_array() || palette.size() != card.classes.size())
       fail(a.meta, "palette must list one [r, g, b] per class");

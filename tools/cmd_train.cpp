@@ -18,21 +18,25 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   cmd->add_option("--init", j.init_model, "Start from this model directory (default: a new StreetNet)");
   cmd->add_option("--width", j.width, "New model: input width")->check(CLI::Range(16, 4096));
   cmd->add_option("--height", j.height, "New model: input height")->check(CLI::Range(16, 4096));
-  cmd->add_option("--widths", j.widths, "New model: channels at 1/2, 1/4, 1/8, 1/16")->delimiter(',')->expected(4);
-  cmd->add_option("--head", j.head, "New model: context channels");
+  cmd->add_option("--widths", j.widths, "New model: channels at 1/2, 1/4, 1/8, 1/16")
+      ->delimiter(',')
+      ->expected(4)
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--head", j.head, "New model: context channels")->check(CLI::Range(1, 4096));
   cmd->add_option("--out", j.out_dir, "Model directory to write")->required();
   cmd->add_option("--mode", j.mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
       ->check(CLI::IsMember({"clean", "augment", "stability"}));
   cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability");
   add_target_options(cmd, j.targets, "the --init model");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
-  cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term");
+  cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term")
+      ->check(finite_number(0, 1e6));
   cmd->add_option("--epochs", j.epochs, "Epochs")->check(CLI::Range(1, 100000));
   cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(2, 4096));
-  cmd->add_option("--lr", j.lr, "Peak learning rate (AdamW, cosine schedule)");
+  cmd->add_option("--lr", j.lr, "Peak learning rate (AdamW, cosine schedule)")->check(finite_number(0, 10, true));
   cmd->add_option("--stride", j.stride, "Use every Nth frame of each clip")->check(CLI::Range(1, 100000));
   add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
-  cmd->add_option("--seed", j.seed, "Seed (initialisation, shuffling, augmentation)");
+  add_seed_option(cmd, j.seed, "Seed (initialisation, shuffling, augmentation)");
   add_threads_option(cmd, j.threads);
   cmd->add_option("--checkpoint", j.checkpoint_dir, "Checkpoint directory (written every epoch)");
   cmd->add_flag("--resume", j.resume, "Continue from the checkpoint");

@@ -1,6 +1,7 @@
 #include "common_options.h"
 
 #include <cmath>
+#include <sstream>
 
 namespace gearnn::cli {
 
@@ -39,6 +40,24 @@ CLI::Option* add_max_frames_option(CLI::App* cmd, int64_t& max_frames, const std
 
 CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames, const std::string& description) {
   return cmd->add_option("--max-frames", max_frames, description + " (-1 = all)");
+}
+
+CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description) {
+  return cmd->add_option("--seed", seed, description)->check(CLI::NonNegativeNumber);
+}
+
+CLI::Validator finite_number(double lo, double hi, bool lo_open) {
+  std::ostringstream range;
+  range << (lo_open ? "(" : "[") << lo << ", " << hi << "]";
+  const std::string text = range.str();
+  return CLI::Validator(
+      [lo, hi, lo_open, text](std::string& input) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(input, v) || !std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
+          return "Value " + input + " not a number in " + text;
+        return "";
+      },
+      "NUMBER in " + text);
 }
 
 CLI::Option* add_hold_option(CLI::App* cmd, int& hold, const std::string& description) {

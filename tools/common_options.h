@@ -31,6 +31,13 @@ CLI::Option* add_max_frames_option(CLI::App* cmd, int64_t& max_frames,
 CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames,
                                    const std::string& description = "Stop after this many frames");
 
+// A seed: any integer from 0 (CLI11 alone would wrap -1 round to 2^64 - 1).
+CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description);
+
+// A number in [lo, hi]; NaN and infinities are refused (CLI::Range lets NaN through).
+// With `lo_open`, lo itself is refused too: (lo, hi].
+CLI::Validator finite_number(double lo, double hi, bool lo_open = false);
+
 // The gear hysteresis of `gearnn run` (also probe and batch).
 CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
                              const std::string& description = "Frames a new gear must match before switching");

@@ -13,8 +13,8 @@ namespace gearnn {
 
 void synthesize_clip(const SynthOptions& o) {
   if (o.frames < 1) fail("--frames", "must be at least 1");
-  if (o.width < 64 || o.height < 64 || o.width % 2 || o.height % 2)
-    fail("--width/--height", "frame size must be even and at least 64x64");
+  if (o.width < 64 || o.height < 64 || o.width > 8192 || o.height > 8192 || o.width % 2 || o.height % 2)
+    fail("--width/--height", "frame size must be even, from 64x64 to 8192x8192");
   create_dirs(o.out_dir + "/labels");
   const StreetScene scene(o.seed, o.width, o.height);
   const Palette palette(street_palette().begin(), street_palette().end());

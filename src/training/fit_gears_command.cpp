@@ -30,6 +30,8 @@ void check_job(const FitGearsJob& job) {
   if (job.kind != "gears" && job.kind != "bn" && job.kind != "full") fail("--kind", "must be gears, bn or full");
   if (job.bn_stats != "reestimate" && job.bn_stats != "shift" && job.bn_stats != "keep")
     fail("--bn-stats", "must be reestimate, shift or keep");
+  if (!(job.lr > 0 && job.lr <= 10)) fail("--lr", "must be a number in (0, 10]");  // NaN too
+  if (job.batch < 1) fail("--batch", "must be at least 1");
   job.targets.check();
 }
 

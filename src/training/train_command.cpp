@@ -36,6 +36,9 @@ void check_job(const TrainJob& job) {
   job.targets.check();
   if (job.targets.kind == "teacher" && job.targets.teacher_dir.empty() && job.init_model.empty())
     fail("--teacher", "a new model has no teacher of its own: give --teacher DIR or --init DIR");
+  if (job.resume && job.checkpoint_dir.empty()) fail("--resume", "needs --checkpoint DIR to resume from");
+  if (!(job.lr > 0 && job.lr <= 10)) fail("--lr", "must be a number in (0, 10]");  // NaN too
+  if (!(job.stability_weight >= 0 && job.stability_weight <= 1e6)) fail("--stability-weight", "must be 0..1e6");
 }
 
 // The directory of the model to start from: --init, or a new StreetNet written
