@@ -11,8 +11,29 @@ namespace fs = std::filesystem;
 
 namespace gearnn {
 
+namespace {
+
+// A predicted id that is no class, where the label counts, is the prediction's
+// fault: named with the prediction's file (the confusion matrix would name the label's).
+void check_predicted_ids(const cv::Mat& pred, const cv::Mat& truth, const EvalOptions& o, const std::string& path) {
+  for (int r = 0; r < pred.rows; ++r) {
+    const uint8_t* p = pred.ptr<uint8_t>(r);
+    const uint8_t* t = truth.ptr<uint8_t>(r);
+    for (int c = 0; c < pred.cols; ++c)
+      if (p[c] >= o.num_classes && t[c] != o.ignore_index)
+        fail(path, "class id " + std::to_string(p[c]) + " is not one of the " + std::to_string(o.num_classes) +
+                       " classes");
+  }
+}
+
+}  // namespace
+
 json evaluate_dirs(const EvalOptions& o) {
   if (o.num_classes < 1 || o.num_classes > 255) fail("--classes", "must be 1..255");
+  if (o.ignore_index < o.num_classes || o.ignore_index > 255)
+    fail("--ignore", "must be above the class ids (0.." + std::to_string(o.num_classes - 1) + ") and at most 255");
+  if (o.class_names.size() > static_cast<size_t>(o.num_classes))
+    fail("--names", std::to_string(o.class_names.size()) + " names for " + std::to_string(o.num_classes) + " classes");
   for (const auto* dir : {&o.pred_dir, &o.gt_dir})
     if (!fs::is_directory(*dir)) fail(*dir, "directory not found");
   std::vector<std::string> names;
@@ -30,6 +51,7 @@ json evaluate_dirs(const EvalOptions& o) {
     const cv::Mat truth = read_label_png(gt_path);
     const cv::Mat pred = read_label_png(pred_path);
     if (pred.size() != truth.size()) fail(pred_path, "size differs from " + gt_path);
+    check_predicted_ids(pred, truth, o, pred_path);
     ConfusionMatrix cm(o.num_classes);
     cm.add(pred, truth, o.ignore_index, gt_path);
     total.add(cm);
