@@ -1,6 +1,7 @@
 #include "exit_status.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <new>
 #include <stdexcept>
@@ -61,6 +62,23 @@ ExitStatus exit_status_of(const std::exception_ptr& error) {
   } catch (...) {
     return {kExitInternal, "internal error: unknown exception"};
   }
+}
+
+std::string missing_command_text(CLI::App& app, const std::vector<std::string>& args) {
+  // The innermost command parsed so far: gearnn itself, or e.g. gearnn bench.
+  CLI::App* at = &app;
+  std::vector<std::string> parsed;
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    parsed.push_back(at->get_name());
+  }
+  std::string known;
+  for (const CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+  for (const std::string& a : args)
+    if (!a.empty() && a[0] != '-' && std::find(parsed.begin(), parsed.end(), a) == parsed.end())
+      return a + ": unknown command (" + known + ")";
+  return (parsed.empty() ? std::string("gearnn") : parsed.back()) + ": needs a command: " + known;
 }
 
 }  // namespace gearnn::cli

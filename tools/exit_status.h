@@ -3,6 +3,11 @@
 // printed for any exception that escapes a command.
 #include <exception>
 #include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace gearnn::cli {
 
@@ -24,5 +29,11 @@ struct ExitStatus {
 
 // What an exception escaping a command means for the exit code and the error line.
 ExitStatus exit_status_of(const std::exception_ptr& error);
+
+// The error line when `args` (argv without the program) name no command where
+// one is needed, in place of CLI11's "A subcommand is required": the word that
+// is no command ("frobnicate: unknown command (run, ...)"), else the command
+// that needs one ("bench: needs a command: forward, decode, switch").
+std::string missing_command_text(CLI::App& app, const std::vector<std::string>& args);
 
 }  // namespace gearnn::cli

@@ -1,6 +1,7 @@
 // gearnn: segmentation of video whose quality changes, with per-level gears.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "exit_status.h"
@@ -29,7 +30,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (...) {
     // Every failure, whatever threw it: one line and a typed exit code (exit_status.h).
-    const gearnn::cli::ExitStatus s = gearnn::cli::exit_status_of(std::current_exception());
+    gearnn::cli::ExitStatus s = gearnn::cli::exit_status_of(std::current_exception());
+    if (s.message.rfind("A subcommand is required", 0) == 0)
+      s.message = gearnn::cli::missing_command_text(app, std::vector<std::string>(argv + 1, argv + argc));
     if (!s.message.empty()) std::fprintf(stderr, "gearnn: error: %s\n", s.message.c_str());
     return s.code;
   }

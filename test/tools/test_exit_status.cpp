@@ -30,7 +30,7 @@ TEST_CASE("exit status: each kind of failure has its code and one line", "[cli]"
   const ExitStatus partial = status_of(PartialError(Error("labels/000003.png", "not found")));
   CHECK(partial.code == kExitPartial);
   CHECK(partial.message == "labels/000003.png: not found");
-  CHECK(status_of(CLI::RuntimeError(kExitPartial)).code == kExitPartial);  // batch: failures already recorded
+  CHECK(status_of(CLI::RuntimeError(kExitPartial)).code == kExitPartial);  // a command that reported itself
   CHECK(status_of(CLI::RuntimeError(kExitPartial)).message.empty());
   CHECK(status_of(CLI::ValidationError("--threads", "Value -4 not in range 0 to 64")).code == kExitUsage);
   CHECK(status_of(CLI::ValidationError("--threads", "Value -4 not in range 0 to 64")).message ==
@@ -64,4 +64,24 @@ TEST_CASE("exit status: gearnn --help lists the codes, a usage error is one line
   const auto none = run_command(gearnn::test::gearnn_binary());
   CHECK(none.exit_code == kExitUsage);
   CHECK(std::count(none.output.begin(), none.output.end(), '\n') == 1);
+}
+
+TEST_CASE("exit status: a missing or unknown command is named", "[cli]") {
+  CLI::App app;
+  app.require_subcommand(1);
+  app.add_subcommand("run", "");
+  CLI::App* bench = app.add_subcommand("bench", "");
+  bench->require_subcommand(1);
+  bench->add_subcommand("forward", "");
+  bench->add_subcommand("decode", "");
+  auto text = [&](const std::vector<std::string>& args) {
+    app.clear();
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // as CLI11 takes them
+    CHECK_THROWS_WITH(app.parse(reversed), Catch::StartsWith("A subcommand is required"));
+    return missing_command_text(app, args);
+  };
+  CHECK(text({}) == "gearnn: needs a command: run, bench");
+  CHECK(text({"frobnicate"}) == "frobnicate: unknown command (run, bench)");
+  CHECK(text({"bench"}) == "bench: needs a command: forward, decode");
+  CHECK(text({"bench", "frob"}) == "frob: unknown command (forward, decode)");
 }
