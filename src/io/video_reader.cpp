@@ -146,7 +146,7 @@ struct VideoReader::Impl {
       }
       fail(path, "cannot open stream (" + av_error_text(rc) + ")");
     }
-    if (!unused.empty()) fail("input option " + unused, "not an option " + path + " takes");
+    if (!unused.empty()) fail("--input-option " + unused, "not an option " + path + " takes");
     rc = avformat_find_stream_info(fmt, nullptr);
     if (rc < 0) fail(path, "cannot read stream info (" + av_error_text(rc) + ")");
   }

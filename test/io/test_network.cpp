@@ -69,6 +69,6 @@ TEST_CASE("input options reach FFmpeg, and one nothing takes is an error naming 
   o.input_options = {{"no_such_option", "1"}};
   const std::string e = error_of([&] { VideoReader r(video, o); });
   INFO(e);
-  CHECK(e.find("input option no_such_option: ") == 0);
+  CHECK(e.find("--input-option no_such_option: ") == 0);
   CHECK(e.find(video) != std::string::npos);
 }
