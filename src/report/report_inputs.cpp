@@ -41,7 +41,8 @@ Frames read_frames(const std::string& dir) {
       ++f.bad_lines;  // e.g. a torn last line
       continue;
     }
-    if (!j.is_object() || !number(j, "frame")) {
+    // A frame is an index: an integer from 0 (1e300 would not even convert).
+    if (!j.is_object() || !j.contains("frame") || !j["frame"].is_number_integer() || j["frame"].get<int64_t>() < 0) {
       ++f.bad_lines;
       continue;
     }

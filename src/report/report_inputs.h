@@ -31,7 +31,7 @@ struct FrameRow {
 struct Frames {
   std::vector<FrameRow> rows;
   bool found = false;  // frames.jsonl exists
-  int bad_lines = 0;   // skipped: not JSON or no frame number
+  int bad_lines = 0;   // skipped: not JSON, or no frame index (an integer from 0)
 };
 
 // DIR/frames.jsonl; a missing file gives found = false, not an error.
