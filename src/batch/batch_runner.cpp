@@ -123,7 +123,7 @@ ItemOutcome process_item(const BatchItem& item, const BatchOptions& o, int threa
   const auto t0 = Clock::now();
   ItemOutcome outcome;
   try {
-    const std::string key = item_key(item, o);
+    const std::string key = item_key(item, o, threads);
     if (complete_with_key(o.out_dir + "/" + item.id + "/report.json", key))
       outcome.skipped = true;
     else

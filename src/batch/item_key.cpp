@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace gearnn {
 
-std::string item_key(const BatchItem& item, const BatchOptions& options) {
+std::string item_key(const BatchItem& item, const BatchOptions& options, int threads) {
   json parts;
   if (fs::is_regular_file(item.input))
     parts["input"] = input_hash(item.input);  // a playlist: with the segments it names
@@ -33,6 +33,7 @@ std::string item_key(const BatchItem& item, const BatchOptions& options) {
     parts["gears"] = h.hex();
   }
   parts["options"] = {{"masks", options.masks}, {"hold", options.hold}};
+  if (card.format == "torchscript") parts["options"]["threads"] = threads;
   return sha256_string(parts.dump());
 }
 

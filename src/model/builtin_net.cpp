@@ -36,6 +36,25 @@ static nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride = 1, i
                         .bias(bias));
 }
 
+// A convolution whose result does not depend on the number of LibTorch
+// threads. For a 1x1 convolution LibTorch 1.13 picks oneDNN with more than one
+// thread and its own GEMM (here the reference BLAS) with one, and the two round
+// differently: logits differed in their last bits between --threads 1 and 2,
+// which moved a few pixels' argmax (docs/formats.md, "Threads"). Without
+// gradients (inference) every convolution goes to oneDNN, which computes the
+// same bits at any thread count (test/model/test_thread_independence.cpp), and
+// at one thread is also faster than that GEMM. Training keeps LibTorch's choice.
+static torch::Tensor convolve(nn::Conv2d& c, const torch::Tensor& x) {
+  if (torch::GradMode::is_enabled() || !at::hasMKLDNN() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat ||
+      !c->weight.is_contiguous())
+    return c->forward(x);
+  const auto& o = c->options;
+  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (!padding) return c->forward(x);  // kValid / kSame: not used by StreetNet
+  const c10::optional<torch::Tensor> bias = c->bias.defined() ? c10::optional<torch::Tensor>(c->bias) : c10::nullopt;
+  return at::mkldnn_convolution(x.contiguous(), c->weight, bias, **padding, *o.stride(), *o.dilation(), o.groups());
+}
+
 DSConvImpl::DSConvImpl(int64_t in, int64_t out, int64_t stride, int64_t dilation) {
   dw = register_module("dw", conv(in, in, 3, stride, dilation, in));
   dw_bn = register_module("dw_bn", nn::BatchNorm2d(in));
@@ -44,8 +63,8 @@ DSConvImpl::DSConvImpl(int64_t in, int64_t out, int64_t stride, int64_t dilation
 }
 
 torch::Tensor DSConvImpl::forward(const torch::Tensor& x) {
-  auto y = torch::relu(dw_bn(dw(x)));
-  return torch::relu(pw_bn(pw(y)));
+  auto y = torch::relu(dw_bn(convolve(dw, x)));
+  return torch::relu(pw_bn(convolve(pw, y)));
 }
 
 StreetNetImpl::StreetNetImpl(const StreetNetOptions& o) : opt_(o) {
@@ -72,16 +91,16 @@ static torch::Tensor upsample_to(const torch::Tensor& x, const torch::Tensor& li
 }
 
 torch::Tensor StreetNetImpl::forward(const torch::Tensor& x) {
-  auto s2 = torch::relu(stem_bn(stem(x)));
+  auto s2 = torch::relu(stem_bn(convolve(stem, x)));
   auto s4 = stage1->forward(s2);
   auto s8 = stage2->forward(s4);
   auto s16 = stage3->forward(s8);
   // Context: local features gated by a global summary of the scene.
-  auto a = torch::relu(ctx_bn(ctx(s16)));
-  auto g = torch::sigmoid(gate(F::adaptive_avg_pool2d(s16, F::AdaptiveAvgPool2dFuncOptions(1))));
-  auto y = cls16(a * g);
-  y = upsample_to(y, s8) + cls8(s8);
-  y = upsample_to(y, s4) + cls4(s4);
+  auto a = torch::relu(ctx_bn(convolve(ctx, s16)));
+  auto g = torch::sigmoid(convolve(gate, F::adaptive_avg_pool2d(s16, F::AdaptiveAvgPool2dFuncOptions(1))));
+  auto y = convolve(cls16, a * g);
+  y = upsample_to(y, s8) + convolve(cls8, s8);
+  y = upsample_to(y, s4) + convolve(cls4, s4);
   return y;
 }
 

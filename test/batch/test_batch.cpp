@@ -202,3 +202,18 @@ TEST_CASE("merge sums confusion matrices, whatever the sharding", "[batch]") {
     CHECK(m["metrics"]["confusion_matrix"] == cms[3].to_json());
   }
 }
+
+TEST_CASE("item keys hold the thread count only for TorchScript models", "[batch][threads]") {
+  // Built-in models give the same masks at any thread count (test_thread_independence.cpp),
+  // so a shard with all cores resumes what --jobs 2 (a thread each) finished; a
+  // TorchScript model's kernels are LibTorch's choice, which depends on it.
+  BatchOptions o;
+  BatchItem item;
+  item.id = "a";
+  item.input = gearnn::test::synth_clip() + "/video.mkv";
+  item.model = gearnn::test::builtin_model();
+  CHECK(item_key(item, o, 1) == item_key(item, o, 2));
+  item.model = gearnn::test::torchscript_model("tiny");
+  CHECK(item_key(item, o, 1) != item_key(item, o, 2));
+  CHECK(item_key(item, o, 2) == item_key(item, o, 2));
+}

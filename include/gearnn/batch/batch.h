@@ -61,7 +61,10 @@ struct BatchSummary {
 
 // Identity of one item's result: inputs, labels, model, gears (by content
 // hash) and the options that change outputs. Throws Error if an input is missing.
-std::string item_key(const BatchItem& item, const BatchOptions& options);
+// Built-in models give the same masks at any thread count; a TorchScript
+// model's convolution kernels depend on it (LibTorch's choice), so for those
+// the item's LibTorch `threads` are part of the key.
+std::string item_key(const BatchItem& item, const BatchOptions& options, int threads);
 
 BatchSummary run_batch(const BatchOptions& options);
 
