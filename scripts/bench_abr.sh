@@ -32,52 +32,28 @@ for seed in 1011 1012; do
 done
 
 /usr/bin/python3 - "$gearnn" "$model" "$robust" "$stability" "$work" <<'PY'
-import hashlib, json, os, subprocess, sys
+import json, os, sys
+sys.path.insert(0, "scripts")
+from bench_runs import built, fmt, run, summed_miou
 gearnn, model, robust, stability, work = sys.argv[1:6]
 methods = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
            "gears-qp": (model, f"{model}/gears/qp"), "resolution": (model, f"{model}/gears/resolution"),
            "abr": (model, f"{model}/gears/abr"), "aug+resolution": (robust, f"{robust}/gears/resolution"),
            "aug+abr": (robust, f"{robust}/gears/abr")}
 ladder = json.load(open("configs/ladders/resolution.json"))["levels"]
-def built(m, g):
-    return os.path.exists(f"{m}/model.json") and (g is None or os.path.exists(f"{g}/gears.json"))
-def setup_key(m, g):
-    h = hashlib.sha256(open(f"{m}/model.json", "rb").read())
-    h.update(open(f"{m}/{json.load(open(f'{m}/model.json'))['file']}", "rb").read())
-    if g:
-        h.update(open(f"{g}/gears.json", "rb").read())
-    return h.hexdigest()[:8]
-def run(video, labels, m, g, out):
-    out = f"{out}-{setup_key(m, g)}"
-    if not os.path.exists(f"{out}/report.json"):
-        cmd = [gearnn, "run", video, "--model", m, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
-        if g: cmd += ["--gears", g]
-        subprocess.run(cmd, check=True)
-    return out
-def summed_miou(dirs):
-    cm = None
-    for d in dirs:
-        m = json.load(open(f"{d}/report.json"))["metrics"]["confusion_matrix"]
-        cm = m if cm is None else [[a + b for a, b in zip(x, y)] for x, y in zip(cm, m)]
-    ious = []
-    for c in range(len(cm)):
-        tp = cm[c][c]; fn = sum(cm[c]) - tp; fp = sum(row[c] for row in cm) - tp
-        if tp + fp + fn: ious.append(tp / (tp + fp + fn))
-    return sum(ious) / len(ious)
 def level_of(resolution):
     return min(ladder, key=lambda l: abs(l["resolution"] - resolution))["name"]
-fmt = lambda v: "n/a" if v is None else f"{v:.4f}"
 results, per_rendition, right = {}, {}, {}
 for sched in ("renditions", "renditions-dusk"):
     for name, (m, g) in methods.items():
         if not built(m, g):
             results[(sched, name)] = None
             continue
-        dirs = []
+        reports = []
         for seed in (1011, 1012):
             video = f"{work}/dyn-{seed}-{sched}.ts"
-            d = run(video, f"{work}/dyn-{seed}/labels", m, g, f"{work}/runs/{sched}/{name}/{seed}")
-            dirs.append(d)
+            reports.append(run(gearnn, video, m, f"{work}/runs/{sched}/{name}/{seed}", g, labels=f"{work}/dyn-{seed}/labels"))
+            d = reports[-1]["_dir"]
             truth = json.load(open(f"{video}.schedule.json"))["frames"]
             for line, t in zip(open(f"{d}/frames.jsonl"), truth):
                 f = json.loads(line)
@@ -86,7 +62,7 @@ for sched in ("renditions", "renditions-dusk"):
                 if name in ("resolution", "aug+resolution"):
                     ok = f["gear"] == level_of(t["resolution"])
                     right[(sched, name)] = [a + b for a, b in zip(right.get((sched, name), [0, 0]), [ok, 1])]
-        results[(sched, name)] = summed_miou(dirs)
+        results[(sched, name)] = summed_miou(reports)
 names = list(methods)
 print("| clip | " + " | ".join(names) + " |")
 print("|---|" + "---|" * len(names))

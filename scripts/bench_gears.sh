@@ -76,7 +76,10 @@ done
 
 # Every level of every ladder, every method; then the dynamic clips.
 $py - "$gearnn" "$model" "$work" "$robust" <<'PY'
-import hashlib, json, os, subprocess, sys
+import json, os, subprocess, sys
+sys.path.insert(0, "scripts")
+import bench_runs
+from bench_runs import built, summed_miou
 gearnn, model, work, robust = sys.argv[1:5]
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
@@ -84,36 +87,10 @@ def methods(ladder):
             "stability": (f"{work}/models/stability", None), "bn": (model, f"{work}/gears-bn-{ladder}"),
             "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}"),
             "aug+gears": (robust, f"{robust}/gears/{ladder}")}
-def built(m, g):
-    return os.path.exists(f"{m}/model.json") and (g is None or os.path.exists(f"{g}/gears.json"))
+def run(video, labels, m, g, out):
+    return bench_runs.run(gearnn, video, m, out, g, labels=labels)
 def fmt(v):
     return "n/a   " if v is None else f"{v:.4f}"
-def setup_key(m, g):
-    # Cached runs are keyed by the model's and gear set's content: a rebuilt one is rerun.
-    h = hashlib.sha256(open(f"{m}/model.json", "rb").read())
-    h.update(open(f"{m}/{json.load(open(f'{m}/model.json'))['file']}", "rb").read())
-    if g:
-        h.update(open(f"{g}/gears.json", "rb").read())
-    return h.hexdigest()[:8]
-def run(video, labels, m, g, out):
-    out = f"{out}-{setup_key(m, g)}"
-    if not os.path.exists(f"{out}/report.json"):
-        cmd = [gearnn, "run", video, "--model", m, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
-        if g: cmd += ["--gears", g]
-        subprocess.run(cmd, check=True)
-    r = json.load(open(f"{out}/report.json"))
-    r["_dir"] = out
-    return r
-def summed_miou(reports):
-    cm = None
-    for r in reports:
-        m = r["metrics"]["confusion_matrix"]
-        cm = m if cm is None else [[a + b for a, b in zip(x, y)] for x, y in zip(cm, m)]
-    ious = []
-    for c in range(len(cm)):
-        tp = cm[c][c]; fn = sum(cm[c]) - tp; fp = sum(row[c] for row in cm) - tp
-        if tp + fp + fn: ious.append(tp / (tp + fp + fn))
-    return sum(ious) / len(ious)
 results = {}
 for ladder in ("qp", "brightness"):
     spec = json.load(open(f"configs/ladders/{ladder}.json"))

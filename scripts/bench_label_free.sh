@@ -19,7 +19,8 @@
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_label_free.sh [WORK_DIR]   (after scripts/setup.sh and the
 #   synthetic clips of scripts/train_default.sh in build/train-default)
-#   BN_STATS="shift reestimate keep" (default "shift"), LADDERS="qp brightness",
+#   BN_STATS="shift reestimate keep shift:t2" (default "shift"; MODE:tT fits with soft
+#   targets at temperature T, --temperature T), LADDERS="qp brightness",
 #   THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,17 +54,20 @@ for ladder in $ladders; do
     $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$ladder.json"
   [ -f "$work/selection-$ladder.json" ] ||
     $gearnn select --scores "$work/sensitivity-$ladder.json" --budget 0.2% --out "$work/selection-$ladder.json"
-  for bn in $bn_modes; do
-    out="$work/gears-$bn-$ladder"
+  for variant in $bn_modes; do
+    out="$work/gears-${variant/:/-}-$ladder"
     [ -f "$out/gears.json" ] && continue
+    soft=()
+    case $variant in *:t*) soft=(--temperature "${variant#*:t}") ;; esac
     t=$(date +%s)
     $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$work/selection-$ladder.json" --epochs 8 \
-      --lr 0.003 --bn-stats "$bn" --out "$out.tmp"
+      --lr 0.003 --bn-stats "${variant%%:*}" "${soft[@]}" --out "$out.tmp"
     rm -rf "$out" && mv "$out.tmp" "$out"
-    echo "bench_label_free: $bn $ladder gears in $(( $(date +%s) - t )) s" >&2
+    echo "bench_label_free: $variant $ladder gears in $(( $(date +%s) - t )) s" >&2
   done
 done
-for bn in $bn_modes; do
+for variant in $bn_modes; do
+  bn=${variant/:/-}
   out="$work/gears-$bn-combined"
   [ -f "$out/gears.json" ] || [ ! -f "$work/gears-$bn-brightness/gears.json" ] || [ ! -f "$work/gears-$bn-qp/gears.json" ] ||
     $gearnn combine-gears "$work/gears-$bn-brightness" "$work/gears-$bn-qp" --out "$out" 2>/dev/null ||
@@ -71,37 +75,19 @@ for bn in $bn_modes; do
 done
 
 /usr/bin/python3 - "$gearnn" "$model" "$work" "$bn_modes" "$ladders" <<'PY'
-import hashlib, json, os, subprocess, sys
-gearnn, model, work, bn_modes, ladders = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(), sys.argv[5].split()
+import json, os, subprocess, sys
+sys.path.insert(0, "scripts")
+import bench_runs
+from bench_runs import fmt, summed_miou
+gearnn, model, work, ladders = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[5].split()
+bn_modes = [v.replace(":", "-") for v in sys.argv[4].split()]
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
     m = {"none": None, "labelled": f"{model}/gears/{ladder}"}
     m.update({f"lf-{bn}": f"{work}/gears-{bn}-{ladder}" for bn in bn_modes})
     return m
-def key(g):
-    # Cached runs are keyed by the model's and gear set's content: a refitted set is rerun.
-    h = hashlib.sha256(open(f"{model}/model.json", "rb").read())
-    if g: h.update(open(f"{g}/gears.json", "rb").read())
-    return h.hexdigest()[:8]
 def run(video, labels, g, out):
-    out = f"{out}-{key(g)}"
-    if not os.path.exists(f"{out}/report.json"):
-        cmd = [gearnn, "run", video, "--model", model, "--gt", labels, "--out", out, "--quiet", "--masks", "none"]
-        if g: cmd += ["--gears", g]
-        subprocess.run(cmd, check=True)
-    return json.load(open(f"{out}/report.json"))
-def summed_miou(reports):
-    cm = None
-    for r in reports:
-        m = r["metrics"]["confusion_matrix"]
-        cm = m if cm is None else [[a + b for a, b in zip(x, y)] for x, y in zip(cm, m)]
-    ious = []
-    for c in range(len(cm)):
-        tp = cm[c][c]; fn = sum(cm[c]) - tp; fp = sum(row[c] for row in cm) - tp
-        if tp + fp + fn: ious.append(tp / (tp + fp + fn))
-    return sum(ious) / len(ious)
-def fmt(v):
-    return "n/a" if v is None else f"{v:.4f}"
+    return bench_runs.run(gearnn, video, model, out, g, labels=labels)
 rows = {}
 for ladder in ladders:
     for level in json.load(open(f"configs/ladders/{ladder}.json"))["levels"]:

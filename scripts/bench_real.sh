@@ -14,6 +14,7 @@
 #                on every level with teacher targets, at augment's usual budget
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_real.sh [WORK_DIR]   (after scripts/setup.sh; installs opencv-doc)
+#   BN_STATS=MODE (default shift), THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
@@ -38,7 +39,7 @@ for model in street street-robust; do
     out="$work/gears-$model-$ladder"
     [ -f "$out/gears.json" ] && continue
     common=(--model "$m" --dataset "$work/fit.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
-            --stride 4 --targets teacher)
+            --stride 4 --targets teacher ${THREADS:+--threads "$THREADS"})
     [ -f "$work/sensitivity-$model-$ladder.json" ] ||
       $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity-$model-$ladder.json"
     [ -f "$work/selection-$model-$ladder.json" ] ||
@@ -55,7 +56,7 @@ done
 [ -f "$work/models/augment/model.json" ] ||
   $gearnn train --init data/models/street --mode augment --targets teacher --dataset "$work/fit.json" \
     --val "$work/val.json" --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$work/cache" \
-    --epochs 4 --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-augment" --resume --out "$work/models/augment"
+    --epochs 4 --stride 4 --lr 0.001 ${THREADS:+--threads "$THREADS"} --checkpoint "$work/checkpoint-augment" --resume --out "$work/models/augment"
 
 # Test renderings: every level, and the dynamic schedule.
 mkdir -p "$work/levels"
@@ -72,21 +73,15 @@ done
   --schedule configs/schedules/real-dynamic.json
 
 /usr/bin/python3 - "$gearnn" "$work" <<'PY'
-import json, os, subprocess, sys
+import json, os, sys
+sys.path.insert(0, "scripts")
+from bench_runs import built, run
 gearnn, work = sys.argv[1:3]
-def run(video, model, gears, reference, out):
-    if not os.path.exists(f"{out}/report.json"):
-        cmd = [gearnn, "run", video, "--model", model, "--out", out, "--quiet"]
-        cmd += ["--masks", "none", "--reference", reference] if reference else ["--masks", "ids"]
-        if gears: cmd += ["--gears", gears]
-        subprocess.run(cmd, check=True)
-    return json.load(open(f"{out}/report.json"))
 levels = [(lad, l["name"]) for lad in ("qp", "brightness") for l in json.load(open(f"configs/ladders/{lad}.json"))["levels"]]
 for model in ("street", "street-robust"):
     m = f"data/models/{model}"
     # The reference: the model's own masks on the pristine test frames.
-    ref = f"{work}/runs/{model}/pristine"
-    run(f"{work}/test.mkv", m, None, None, ref)
+    ref = run(gearnn, f"{work}/test.mkv", m, f"{work}/runs/{model}/pristine", masks="ids")["_dir"]
     methods = {"none": (m, None), "shipped": (m, f"{m}/gears/{{ladder}}"),
                "label-free": (m, f"{work}/gears-{model}-{{ladder}}")}
     if model == "street":
@@ -101,10 +96,9 @@ for model in ("street", "street-robust"):
         cells = []
         for k, (mm, g) in methods.items():
             g = g.format(ladder=ladder) if g else None
-            if not os.path.exists(f"{mm}/model.json") or (g and not os.path.exists(f"{g}/gears.json")):
+            if not built(mm, g):
                 cells.append("n/a"); continue
-            r = run(video, mm, g, ref, f"{work}/runs/{model}/{name}/{k}")
-            a = r["agreement"]["agreement"]
+            a = run(gearnn, video, mm, f"{work}/runs/{model}/{name}/{k}", g, reference=ref)["agreement"]["agreement"]
             if name != "dynamic": means[k].append(a)
             cells.append(f"{a:.4f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
