@@ -84,8 +84,8 @@ check_complete "$work/udp" 20
 
 # 5. Nothing behind the URL: exit 1 within LIMIT seconds, one stderr line naming it.
 expect_error() {  # URL LIMIT
-  local url=$1 limit=$2 start=$SECONDS code=0
-  timeout 90 "$gearnn" run "$url" --model "$model" --out "$work/error" --quiet --threads 1 2>"$work/error.txt" ||
+  local url=$1 limit=$(($2 * ${GEARNN_TEST_TIME_SCALE:-1})) start=$SECONDS code=0
+  timeout $((90 * ${GEARNN_TEST_TIME_SCALE:-1})) "$gearnn" run "$url" --model "$model" --out "$work/error" --quiet --threads 1 2>"$work/error.txt" ||
     code=$?
   [ "$code" -eq 1 ] || fail "$url: exit $code, expected 1: $(cat "$work/error.txt")"
   [ "$(wc -l < "$work/error.txt")" -eq 1 ] && grep -qF "gearnn: error: $url: " "$work/error.txt" ||
