@@ -137,4 +137,21 @@ if set(ladders) >= {"qp", "brightness"}:
         for n in names[2:]:
             if row[n] is not None:
                 print(f"  {sched}: {n} {100 * (row[n] - row['labelled']):+.2f} points against labelled (target within 2)")
+    # What the combination does: the QP sets alone, and each label-free set
+    # combined with the labelled combined set's neutral brightness gears.
+    neutral = json.load(open(f"{model}/gears/combined/gears.json"))["combined"]["neutral"]
+    extra = {"labelled-qp": f"{model}/gears/qp"}
+    for bn in bn_modes:
+        extra[f"lf-{bn}-qp"] = f"{work}/gears-{bn}-qp"
+        out = f"{work}/gears-{bn}-combined-labelled-neutral"
+        if os.path.exists(f"{work}/gears-{bn}-brightness/gears.json") and not os.path.exists(f"{out}/gears.json"):
+            subprocess.run([gearnn, "combine-gears", f"{work}/gears-{bn}-brightness", f"{work}/gears-{bn}-qp",
+                            "--neutral", *neutral, "--out", out], check=True, stdout=subprocess.DEVNULL)
+        extra[f"lf-{bn}-combined-neutral-{'-'.join(neutral)}"] = out
+    for name, g in extra.items():
+        if os.path.exists(f"{g}/gears.json"):
+            for sched in ("abr", "tunnel"):
+                v = summed_miou([run(f"{work}/dyn-{s}-{sched}.mp4", f"{work}/dyn-{s}/labels", g,
+                                     f"{work}/runs/extra/{sched}/{name}/{s}") for s in (1011, 1012)])
+                print(f"  {sched}: {name} {fmt(v)}")
 PY
