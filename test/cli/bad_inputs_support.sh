@@ -15,7 +15,8 @@
 #    lists in ABSENT.
 # Every crafted file is made by the suites themselves.
 #
-# A suite sets `suite` and calls `bad_inputs_setup GEARNN FIXTURES` first and
+# A suite sets `suite` and calls `bad_inputs_setup GEARNN FIXTURES` first (it makes
+# $work/clip and $work/model) and
 # `bad_inputs_finish` last; cases are `[OUTS=..] [ABSENT=..] expect NAME CODE
 # NAMED -- COMMAND...`, where NAME starts with the gearnn command it tests.
 # A case still running after 60 s (case_timeout) fails as a hang.
@@ -35,6 +36,9 @@ bad_inputs_setup() {
   py=/usr/bin/python3  # Debian's python3 (and python3-torch for tensor files)
   declare -gA per_command=()
   export OMP_WAIT_POLICY=PASSIVE
+  # What every suite's cases start from: a 6-frame labelled clip and a random model.
+  "$gearnn" synth --quiet --out "$work/clip" --frames 6 --width 64 --height 64 --seed 5 || exit 1
+  "$gearnn" init-model --out "$work/model" --width 64 --height 48 || exit 1
 }
 
 pass() { passed=$((passed + 1)); per_command[${1%%:*}]=$((${per_command[${1%%:*}]:-0} + 1)); }

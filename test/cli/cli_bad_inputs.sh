@@ -8,8 +8,6 @@ suite=cli_bad_inputs
 source "$(dirname "$0")/bad_inputs_support.sh"
 bad_inputs_setup "$1" "$2"
 
-"$gearnn" synth --quiet --out "$work/clip" --frames 6 --width 64 --height 64 --seed 5 || exit 1
-"$gearnn" init-model --out "$work/model" --width 64 --height 48 || exit 1
 "$gearnn" init-model --out "$work/other" --width 64 --height 48 --widths 8,16,32,64 || exit 1
 mkdir -p "$work/t"
 tensor_kinds="offset stride numel good nan dtype shape names empty list value"

@@ -7,8 +7,6 @@ suite=cli_bad_inputs_batch
 source "$(dirname "$0")/bad_inputs_support.sh"
 bad_inputs_setup "$1" "$2"
 
-"$gearnn" synth --quiet --out "$work/clip" --frames 6 --width 64 --height 64 --seed 5 || exit 1
-"$gearnn" init-model --out "$work/model" --width 64 --height 48 || exit 1
 "$gearnn" run --quiet --model "$work/model" --out "$work/good" "$work/clip/video.mkv" --gt "$work/clip/labels" \
   --threads 1 || exit 1
 echo "plain text" >"$work/notes.txt"

@@ -7,8 +7,6 @@ suite=cli_bad_inputs_data
 source "$(dirname "$0")/bad_inputs_support.sh"
 bad_inputs_setup "$1" "$2"
 
-"$gearnn" synth --quiet --out "$work/clip" --frames 6 --width 64 --height 64 --seed 5 || exit 1
-"$gearnn" init-model --out "$work/model" --width 64 --height 48 || exit 1
 clip=$work/clip/video.mkv
 echo "plain text, no video here" >"$work/notes.txt"
 : >"$work/empty.mkv"
