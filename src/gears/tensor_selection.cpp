@@ -174,4 +174,16 @@ std::string selection_table(const json& sel) {
   return t.str();
 }
 
+GearSelection read_gear_selection(const std::string& path) {
+  const json sel = read_json_file(path);
+  return naming_json_errors(path, [&] {
+    const json levels = json_get<json>(sel, "levels", path);
+    if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
+    GearSelection selected;
+    for (const auto& l : levels)
+      selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
+    return selected;
+  });
+}
+
 }  // namespace gearnn

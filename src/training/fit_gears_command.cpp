@@ -10,6 +10,7 @@
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
+#include "gearnn/gears/tensor_selection.h"
 #include "sensitivity.h"
 #include "teacher_labels.h"
 #include "torch_threads.h"
@@ -22,7 +23,7 @@ namespace {
 
 using TensorState = std::map<std::string, torch::Tensor>;
 // The tensors each level's gear holds, by level name.
-using GearTensors = std::map<std::string, std::vector<std::string>>;
+using GearTensors = GearSelection;
 
 // ---- checks and loading: all of it happens before the first level is fitted ----
 
@@ -35,25 +36,13 @@ void check_job(const FitGearsJob& job) {
   job.targets.check();
 }
 
-GearTensors read_selection(const std::string& path) {
-  if (path.empty()) fail("--selection", "--kind gears needs a selection from `gearnn select`");
-  const json sel = read_json_file(path);
-  return naming_json_errors(path, [&] {
-    const json levels = json_get<json>(sel, "levels", path);
-    if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
-    GearTensors selected;
-    for (const auto& l : levels)
-      selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
-    return selected;
-  });
-}
-
 // kind gears: the selection, which must cover every level with tensors the
 // model has; bn: every BatchNorm running statistic; full: every float tensor.
 GearTensors plan_gear_tensors(const FitGearsJob& job, const Ladder& ladder, TorchModel& model) {
   GearTensors plan;
   if (job.kind == "gears") {
-    const GearTensors selected = read_selection(job.selection);
+    if (job.selection.empty()) fail("--selection", "--kind gears needs a selection from `gearnn select`");
+    const GearTensors selected = read_gear_selection(job.selection);
     std::set<std::string> in_model;
     for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
     for (const auto& level : ladder.levels) {

@@ -2,7 +2,9 @@
 // `gearnn select`: picks each gear's tensors from sensitivity scores under a
 // memory budget (exact knapsack). Reads and writes JSON (formats in docs/gears.md).
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "gearnn/common/json_io.h"
 
@@ -18,5 +20,10 @@ struct SelectJob {
 json run_select(const SelectJob& job);
 // The selection as a readable table.
 std::string selection_table(const json& selection);
+
+// The tensors each level's gear holds, by level name, from a selection file
+// written by run_select (`fit-gears --selection`). Errors name the file.
+using GearSelection = std::map<std::string, std::vector<std::string>>;
+GearSelection read_gear_selection(const std::string& path);
 
 }  // namespace gearnn
