@@ -47,7 +47,7 @@ for t in "${targets[@]}"; do
   nice -n 10 "$exe" -max_total_time="$seconds" -rss_limit_mb=2560 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" "$tree/seeds/$t" > "$log" 2>&1 || rc=$?
   # libFuzzer's last status line ("#N DONE cov: C ft: F corp: U/...") and final stats.
-  last=$(grep -E '^#[0-9]+ .*cov: ' "$log" | tail -1 || true)
+  last=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$log" | tail -1 || true)
   stat() { grep -oE "^stat::$1: *[0-9]+" "$log" | grep -oE '[0-9]+$' || echo '?'; }
   cov=$(echo "$last" | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || echo '?')
   ft=$(echo "$last" | grep -oE 'ft: [0-9]+' | grep -oE '[0-9]+' || echo '?')

@@ -10,6 +10,7 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/json_io.h"
+#include "pickle_check.h"
 
 namespace gearnn {
 
@@ -53,6 +54,17 @@ void check_tensor_layout(const torch::Tensor& t, const std::string& path, const 
   }
   const int64_t item = static_cast<int64_t>(t.element_size());
   const uint64_t storage_bytes = t.storage().nbytes();
+  // Zero or overlapping strides let a few stored values describe any number of
+  // elements, and reading one (isfinite below, a gear's contiguous copy)
+  // allocates them all: a 1 KB gear file took gearnn run to 22 GB. Weights
+  // never share storage slots, so no tensor may have more elements than its
+  // storage holds, which bounds every copy by the file's size.
+  int64_t elements = 1;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (__builtin_mul_overflow(elements, t.size(d), &elements)) elements = INT64_MAX;
+  if (static_cast<uint64_t>(elements) > storage_bytes / static_cast<uint64_t>(item))
+    bad("has more elements than its storage holds (a broadcast or overlapping layout; sizes " + shape_text(t) +
+        ", strides " + c10::str(t.strides()) + ")");
   int64_t end = 0;  // bytes up to the end of the furthest element (or to the offset when empty)
   if (__builtin_add_overflow(last, empty ? 0 : 1, &end) || __builtin_mul_overflow(end, item, &end) ||
       static_cast<uint64_t>(end) > storage_bytes)
@@ -65,10 +77,15 @@ namespace {
 
 // The archive's pickle, with every data record handed to the unpickler as a
 // storage of the record's true byte size: the element count a crafted pickle
-// declares for a storage is never trusted.
-c10::IValue read_archive(const std::vector<char>& bytes) {
+// declares for a storage is never trusted. The pickle is checked first (pickle_check.h).
+c10::IValue read_archive(const std::vector<char>& bytes, const std::string& path) {
   caffe2::serialize::PyTorchStreamReader reader(
       std::make_unique<caffe2::serialize::MemoryReadAdapter>(bytes.data(), bytes.size()));
+  {
+    auto [pickle, size] = reader.getRecord("data.pkl");
+    const std::string problem = pickle_problem(static_cast<const uint8_t*>(pickle.get()), size);
+    if (!problem.empty()) fail(path, "corrupt tensor file (" + problem + ")");
+  }
   auto storages = std::make_shared<torch::jit::DeserializationStorageContext>();
   for (const std::string& record : reader.getAllRecords()) {
     if (record.rfind("data/", 0) != 0) continue;
@@ -88,7 +105,9 @@ std::map<std::string, torch::Tensor> load_tensor_dict(const std::string& path) {
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   c10::IValue value;
   try {
-    value = read_archive(bytes);
+    value = read_archive(bytes, path);
+  } catch (const Error&) {
+    throw;
   } catch (const std::exception& e) {
     // LibTorch 1.13's unpickler lacks SETITEM, which Python's pickler uses for a one-entry dict.
     if (std::string(e.what()).rfind("Unknown opcode for unpickling at 0x73", 0) == 0)

@@ -35,7 +35,7 @@ std::string write_raw(const std::string& path, const torch::Tensor& t) {
 
 }  // namespace
 
-TEST_CASE("tensor dicts: layouts reaching past their storage are refused when read", "[gears][torch][errors]") {
+TEST_CASE("tensor dicts: layouts reaching past their storage, or sharing it, are refused when read", "[gears][torch][errors]") {
   const std::string dir = scratch_dir("tensor-layout");
   const struct {
     const char* name;
@@ -45,6 +45,9 @@ TEST_CASE("tensor dicts: layouts reaching past their storage are refused when re
       {"stride", on_eight_floats(0, {8}, {100})},      // read out of bounds, exit 0
       {"edge", on_eight_floats(1, {8}, {1})},          // one element too far
       {"overflow", on_eight_floats(0, {2, 2}, {INT64_MAX / 2, 1})},
+      // Zero strides: 2^32 elements on 8 stored values (gearnn run was killed at 22 GB).
+      {"broadcast", on_eight_floats(0, {1 << 16, 1 << 16}, {0, 0})},
+      {"overlap", on_eight_floats(0, {8, 2}, {1, 0})},  // 16 elements on 8
   };
   for (const auto& h : hostile) {
     const std::string path = write_raw(dir + "/" + h.name + ".pt", h.tensor);
@@ -97,4 +100,16 @@ TEST_CASE("gear bank: a gear file holding no tensors is refused, and a gear with
   CHECK(bank.gear_bytes() == 0);
   write_json_file(dir + "/gears.json", {{"gears", {{{"name", "g"}, {"file", ""}}}}});
   CHECK_THROWS_WITH(load_gear_set(dir), dir + "/gears.json: gear g: \"file\" must name a file, or be null");
+}
+
+TEST_CASE("tensor dicts: a pickle declaring more bytes than it holds is refused before LibTorch reads it",
+          "[gears][torch][errors]") {
+  // Found by fuzzing (test/fuzz/regressions/tensor_file): a 787-byte gear file whose
+  // pickle declares a 4 GB string took gearnn run to 4.3 GB before its error.
+  const std::string dir = source_dir() + "/test/fuzz/regressions/tensor_file/";
+  CHECK_THAT(error_of([&] { load_tensor_dict(dir + "string-length-4g.pt"); }),
+             Catch::StartsWith(dir + "string-length-4g.pt: corrupt tensor file (pickle opcode 0x58 at byte 6: declares "
+                                     "4294967294 bytes, 226 are left)"));
+  CHECK_THAT(error_of([&] { load_tensor_dict(dir + "memo-index-4g.pt"); }),
+             Catch::Contains("memo index 4294967280 skips past the 0 entries stored"));
 }
