@@ -60,6 +60,15 @@ void scan(const std::string& path, std::map<std::string, Found>& items, std::map
   }
 }
 
+// `total` + `count`, both counts a report holds (>= 0, at most INT64_MAX each):
+// hand-edited reports could still pass INT64_MAX together.
+int64_t add_count(int64_t total, int64_t count, const std::string& report_path, const std::string& pointer) {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(total, count, &sum))
+    fail(report_path, pointer + ": the total over the merged reports is too large");
+  return sum;
+}
+
 // One kind of score block (`metrics` against labels, `agreement` against a
 // reference) summed over items: the matrices add up, and the items' own
 // figures are averaged beside them.
@@ -73,14 +82,17 @@ struct ScoreSum {
   int64_t frames = 0;
 
   void add(const json& block, size_t n_classes, int64_t item_frames, const std::string& report_path) {
-    if (!any) total = ConfusionMatrix(static_cast<int>(n_classes)), any = true;
+    // The report's matrix (at most 256 classes) is checked before the total is made
+    // from the class list, whose length nothing else bounds.
     const ConfusionMatrix cm = ConfusionMatrix::from_json(json_get<json>(block, "confusion_matrix", report_path), report_path);
-    if (cm.num_classes() != total.num_classes()) fail(report_path, "confusion matrix size differs from its classes");
+    if (static_cast<size_t>(cm.num_classes()) != n_classes)
+      fail(report_path, "confusion matrix size differs from its classes");
+    if (!any) total = ConfusionMatrix(static_cast<int>(n_classes)), any = true;
     total.add(cm);
     if (block.contains(score) && block[score].is_number()) item_sum += block[score].get<double>(), ++item_count;
     if (block.contains(frame_score) && block[frame_score].is_number()) {
       frame_weighted += block[frame_score].get<double>() * item_frames;
-      frames += item_frames;
+      frames = add_count(frames, item_frames, report_path, "/frames");
     }
   }
   // The two means, labelled, to put beside the summed matrix's figures.
@@ -187,11 +199,12 @@ json merge_reports(const std::vector<std::string>& paths) {
                  {"mean_frame_agreement", nullptr},
                  {"agreement_pixel", nullptr},
                  {"reference", nullptr}};
-    frames += item["frames"].get<int64_t>();
+    frames = add_count(frames, item["frames"].get<int64_t>(), report_path, "/frames");
     seconds += item["seconds"].get<double>();
-    switches += item["gear_switches"].get<int64_t>();
+    switches = add_count(switches, item["gear_switches"].get<int64_t>(), report_path, "/gear_switches");
     for (const auto& [gear, count] : item["gear_usage"].items())
-      usage[gear] = usage.value(gear, int64_t{0}) + count.get<int64_t>();
+      usage[gear] = add_count(usage.value(gear, int64_t{0}), count.get<int64_t>(), report_path,
+                              (json::json_pointer("/gear_usage") / gear).to_string());
     const int64_t item_frames = item["frames"].get<int64_t>();
     if (has_block(r, "metrics")) {
       const json& m = r["metrics"];

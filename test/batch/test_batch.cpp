@@ -195,6 +195,22 @@ TEST_CASE("merge sums confusion matrices, whatever the sharding", "[batch]") {
     CHECK(error_of([&] { read_manifest(dir + "/huge.jsonl", "/m", ""); }) ==
           dir + "/huge.jsonl:1: not a JSON object: malformed JSON (number overflow parsing '1e999999')");
   }
+  SECTION("totals past INT64_MAX and class lists longer than their matrix are refused") {
+    // Each count is in range alone; their sum was a signed overflow.
+    const std::string big = dir + "/big";
+    fake_run(big + "/a", cms[0], classes, true, INT64_MAX);
+    fake_run(big + "/b", cms[1], classes, true, INT64_MAX);
+    CHECK(error_of([&] { merge_reports({big}); }) ==
+          big + "/b/report.json: /frames: the total over the merged reports is too large");
+    // The summed matrix was made from the class list (100000^2 counts) before
+    // the report's own 3x3 matrix was compared with it.
+    fake_run(dir + "/many/a", cms[0], classes);
+    json r = read_json_file(dir + "/many/a/report.json");
+    r["model"]["classes"] = std::vector<std::string>(100000, "c");
+    write_json_file(dir + "/many/a/report.json", r);
+    CHECK(error_of([&] { merge_reports({dir + "/many"}); }) ==
+          dir + "/many/a/report.json: confusion matrix size differs from its classes");
+  }
   SECTION("a single run directory merges as one item named after it") {
     const json m = merge_reports({dir + "/all/item3/"});
     REQUIRE(m["items"].size() == 1);
