@@ -37,7 +37,6 @@ export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE  # LibTorch in tensor_file
 # LeakSanitizer runs after every input; suppressions as for scripts/test_sanitizers.sh.
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/test/sanitizers/ubsan.supp"
-export LSAN_OPTIONS="suppressions=$src/test/sanitizers/lsan.supp:print_suppressions=0"
 
 status=0
 summary=$(printf '%-12s %12s %8s %7s %7s %7s  %s' target execs exec/s cov ft corpus result)
@@ -47,8 +46,11 @@ for t in "${targets[@]}"; do
   corpus=$tree/corpus/$t findings=$tree/findings/$t log=$tree/logs/$t.log
   mkdir -p "$corpus" "$findings"
   echo "fuzz: $t for $seconds s (log $log)" >&2
+  # A target's own LeakSanitizer suppressions (each justified in its file), else the suite's.
+  supp=test/fuzz/lsan_$t.supp
+  [ -f "$supp" ] || supp=test/sanitizers/lsan.supp
   rc=0
-  nice -n 10 "$exe" -max_total_time="$seconds" -rss_limit_mb=2560 -timeout=10 -print_final_stats=1 \
+  LSAN_OPTIONS="suppressions=$src/$supp:print_suppressions=0" nice -n 10 "$exe" -max_total_time="$seconds" -rss_limit_mb=2560 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" "$tree/seeds/$t" > "$log" 2>&1 || rc=$?
   # libFuzzer's last status line ("#N DONE cov: C ft: F corp: U/...") and final stats.
   last=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$log" | tail -1 || true)

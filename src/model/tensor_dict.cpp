@@ -1,6 +1,5 @@
 #include "gearnn/model/tensor_dict.h"
 
-#include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/import_read.h>
 #include <torch/csrc/jit/serialization/storage_context.h>
@@ -10,6 +9,7 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/json_io.h"
+#include "memory_reader.h"
 #include "pickle_check.h"
 
 namespace gearnn {
@@ -80,7 +80,7 @@ namespace {
 // declares for a storage is never trusted. The pickle is checked first (pickle_check.h).
 c10::IValue read_archive(const std::vector<char>& bytes, const std::string& path) {
   caffe2::serialize::PyTorchStreamReader reader(
-      std::make_unique<caffe2::serialize::MemoryReadAdapter>(bytes.data(), bytes.size()));
+      std::make_unique<MemoryReader>(bytes.data(), bytes.size()));
   {
     auto [pickle, size] = reader.getRecord("data.pkl");
     const std::string problem = pickle_problem(static_cast<const uint8_t*>(pickle.get()), size);

@@ -1,14 +1,15 @@
 // Fuzz target: {name: tensor} files (.pt), as gear files and built-in model
 // weights are read (load_tensor_dict: zip archive, pickle, tensor layouts).
-#include "gearnn/model/tensor_dict.h"  // LibTorch first: in_memory_adapter.h needs off_t declared
-
-#include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
 
 #include <cstring>
 #include <random>
 
 #include "fuzz_support.h"
+#include "gearnn/model/tensor_dict.h"
+#ifdef GEARNN_LIBFUZZER
+#include "memory_reader.h"  // src/model: the bounds-checked reader load_tensor_dict uses
+#endif
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gearnn;
@@ -34,7 +35,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   size_t pickle = 0;
   try {
     caffe2::serialize::PyTorchStreamReader reader(
-        std::make_unique<caffe2::serialize::MemoryReadAdapter>(data, size));
+        std::make_unique<gearnn::MemoryReader>(data, size));
     for (const std::string& name : reader.getAllRecords()) {
       if (name == "version" || name == ".data/version") continue;  // the writer adds its own
       auto [bytes, n] = reader.getRecord(name);
