@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "gearnn/common/allocator.h"
 #include "exit_status.h"
 
 extern "C" {
@@ -11,6 +12,7 @@ extern "C" {
 }
 
 int main(int argc, char** argv) {
+  gearnn::keep_frame_buffers_in_heap();
   av_log_set_level(AV_LOG_FATAL);  // our own one-line errors name the file; keep libav quiet
   CLI::App app{"gearnn: semantic segmentation of video with quality-adaptive gears"};
   app.set_version_flag("--version", std::string("gearnn ") + GEARNN_VERSION);

@@ -4,6 +4,7 @@
 // The headers that expose LibTorch types (model/torch_model.h, model/builtin_net.h, training/trainer.h)
 // are left out so a user's program compiles without torch headers; include
 // them yourself where you need them.
+#include "gearnn/common/allocator.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/json_io.h"

@@ -55,6 +55,68 @@ static torch::Tensor convolve(nn::Conv2d& c, const torch::Tensor& x) {
   return at::mkldnn_convolution(x.contiguous(), c->weight, bias, **padding, *o.stride(), *o.dilation(), o.groups());
 }
 
+std::vector<torch::Tensor> FoldedConv::sources() const {
+  std::vector<torch::Tensor> t{conv_->weight};
+  if (conv_->bias.defined()) t.push_back(conv_->bias);
+  if (bn_) {
+    const auto& bn = **bn_;
+    for (const auto& b : {bn.weight, bn.bias, bn.running_mean, bn.running_var})
+      if (b.defined()) t.push_back(b);
+  }
+  return t;
+}
+
+void FoldedConv::refresh() {
+  const auto src = sources();
+  bool stale = src.size() != folded_from_.size();
+  for (size_t i = 0; !stale && i < src.size(); ++i)
+    stale = folded_from_[i] != std::make_pair(static_cast<const void*>(src[i].data_ptr()), src[i]._version());
+  if (!stale) return;
+  // Plain loops over the few floats involved, into buffers kept from the last
+  // fold: a switch refolds several layers, and LibTorch ops (even detach) cost
+  // microseconds each, more than the arithmetic.
+  auto floats = [](const torch::Tensor& t) {
+    return !t.defined() || (t.scalar_type() == torch::kFloat && t.is_contiguous()) ? t
+                                                                                    : t.detach().to(torch::kFloat).contiguous();
+  };
+  const torch::Tensor w = floats(conv_->weight), conv_bias = floats(conv_->bias);
+  const int64_t out = w.size(0), in = w.size(1), taps = w.size(2) * w.size(3);
+  if (!weight_.defined()) {
+    weight_ = torch::empty(w.sizes(), w.options().memory_format(at::MemoryFormat::ChannelsLast));
+    bias_ = torch::empty({out}, w.options());
+  }
+  std::vector<float> scale(out, 1.0f);
+  float* shift = bias_.data_ptr<float>();
+  for (int64_t o = 0; o < out; ++o) shift[o] = conv_bias.defined() ? conv_bias.data_ptr<float>()[o] : 0.0f;
+  if (bn_) {
+    const auto& bn = **bn_;
+    const torch::Tensor mean = floats(bn.running_mean), var = floats(bn.running_var), gamma = floats(bn.weight),
+                        beta = floats(bn.bias);
+    const double eps = bn.options.eps();
+    for (int64_t o = 0; o < out; ++o) {
+      const float g = gamma.defined() ? gamma.data_ptr<float>()[o] : 1.0f;
+      scale[o] = static_cast<float>(g / std::sqrt(static_cast<double>(var.data_ptr<float>()[o]) + eps));
+      shift[o] = (shift[o] - mean.data_ptr<float>()[o]) * scale[o] + (beta.defined() ? beta.data_ptr<float>()[o] : 0.0f);
+    }
+  }
+  // Channels-last: [out][kh][kw][in] in memory, the layout oneDNN takes without a reorder.
+  const float* src_w = w.data_ptr<float>();
+  float* dst_w = weight_.data_ptr<float>();
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t i = 0; i < in; ++i)
+      for (int64_t k = 0; k < taps; ++k)
+        dst_w[(o * taps + k) * in + i] = src_w[(o * in + i) * taps + k] * scale[o];
+  folded_from_.clear();
+  for (const auto& t : src) folded_from_.emplace_back(t.data_ptr(), t._version());
+}
+
+torch::Tensor FoldedConv::forward(const torch::Tensor& x) {
+  refresh();
+  const auto& o = conv_->options;
+  const auto& padding = c10::get<torch::ExpandingArray<2>>(o.padding());
+  return at::mkldnn_convolution(x, weight_, bias_, *padding, *o.stride(), *o.dilation(), o.groups());
+}
+
 DSConvImpl::DSConvImpl(int64_t in, int64_t out, int64_t stride, int64_t dilation) {
   dw = register_module("dw", conv(in, in, 3, stride, dilation, in));
   dw_bn = register_module("dw_bn", nn::BatchNorm2d(in));
@@ -65,6 +127,15 @@ DSConvImpl::DSConvImpl(int64_t in, int64_t out, int64_t stride, int64_t dilation
 torch::Tensor DSConvImpl::forward(const torch::Tensor& x) {
   auto y = torch::relu(dw_bn(convolve(dw, x)));
   return torch::relu(pw_bn(convolve(pw, y)));
+}
+
+void DSConvImpl::refresh_folded() {
+  dw_folded.refresh();
+  pw_folded.refresh();
+}
+
+torch::Tensor DSConvImpl::forward_folded(const torch::Tensor& x) {
+  return pw_folded.forward(dw_folded.forward(x).relu_()).relu_();
 }
 
 StreetNetImpl::StreetNetImpl(const StreetNetOptions& o) : opt_(o) {
@@ -90,7 +161,44 @@ static torch::Tensor upsample_to(const torch::Tensor& x, const torch::Tensor& li
                                .align_corners(false));
 }
 
-torch::Tensor StreetNetImpl::forward(const torch::Tensor& x) {
+// Folding needs frozen statistics (every BatchNorm in eval mode, as
+// set_bn_mode may train some alone), no autograd, and oneDNN on CPU floats.
+bool StreetNetImpl::can_fold(const torch::Tensor& x) const {
+  if (torch::GradMode::is_enabled() || !at::hasMKLDNN() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat)
+    return false;
+  for (const auto& m : modules(/*include_self=*/true))
+    if (m->is_training()) return false;
+  return true;
+}
+
+torch::Tensor StreetNetImpl::forward(const torch::Tensor& x) { return can_fold(x) ? forward_folded(x) : forward_plain(x); }
+
+void StreetNetImpl::refresh_folded() {
+  if (!at::hasMKLDNN()) return;
+  torch::NoGradGuard no_grad;
+  for (auto* f : {&stem_folded, &ctx_folded, &gate_folded, &cls16_folded, &cls8_folded, &cls4_folded}) f->refresh();
+  for (auto* stage : {&stage1, &stage2, &stage3})
+    for (const auto& m : **stage) m.get<DSConv>()->refresh_folded();
+}
+
+torch::Tensor StreetNetImpl::forward_folded(const torch::Tensor& x) {
+  auto s2 = stem_folded.forward(x.contiguous(at::MemoryFormat::ChannelsLast)).relu_();
+  auto run_stage = [](torch::nn::Sequential& stage, torch::Tensor y) {
+    for (const auto& m : *stage) y = m.get<DSConv>()->forward_folded(y);
+    return y;
+  };
+  auto s4 = run_stage(stage1, s2);
+  auto s8 = run_stage(stage2, s4);
+  auto s16 = run_stage(stage3, s8);
+  auto a = ctx_folded.forward(s16).relu_();
+  auto g = gate_folded.forward(F::adaptive_avg_pool2d(s16, F::AdaptiveAvgPool2dFuncOptions(1))).sigmoid_();
+  auto y = cls16_folded.forward(a.mul_(g));
+  y = upsample_to(y, s8).add_(cls8_folded.forward(s8));
+  y = upsample_to(y, s4).add_(cls4_folded.forward(s4));
+  return y;
+}
+
+torch::Tensor StreetNetImpl::forward_plain(const torch::Tensor& x) {
   auto s2 = torch::relu(stem_bn(convolve(stem, x)));
   auto s4 = stage1->forward(s2);
   auto s8 = stage2->forward(s4);

@@ -11,6 +11,7 @@ namespace gearnn {
 struct GearBank::Impl {
   GearSet config;
   std::string hash;
+  TorchModel* model = nullptr;
   std::vector<torch::Tensor> live;  // model tensors touched by any gear
   std::vector<torch::Tensor> base;  // their base values
   std::vector<std::string> names;
@@ -22,6 +23,7 @@ struct GearBank::Impl {
 GearBank::GearBank(const GearSet& config, Segmenter& model) : impl_(new Impl) {
   Impl& d = *impl_;
   d.config = config;
+  d.model = &model.torch_model();
   const std::string json_path = config.dir + "/gears.json";
   if (config.raw.contains("base_model_hash") && config.raw["base_model_hash"].is_string() &&
       config.raw["base_model_hash"].get<std::string>() != model.hash())
@@ -83,6 +85,7 @@ void GearBank::apply(int gear) {
   if (gear >= 0)
     for (const auto& [i, value] : d.gears[gear]) d.live[i].copy_(value);
   d.active = gear;
+  d.model->tensors_changed();  // refold the touched layers: part of the switch's cost
 }
 
 int GearBank::active() const { return impl_->active; }

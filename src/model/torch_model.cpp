@@ -75,6 +75,12 @@ torch::Tensor TorchModel::forward(const torch::Tensor& x) {
   fail(card_.weights_path(), "module output is neither a tensor nor a dict with key \"out\"");
 }
 
+torch::Tensor TorchModel::forward_plain(const torch::Tensor& x) { return net_ ? net_->forward_plain(x) : forward(x); }
+
+void TorchModel::tensors_changed() {
+  if (net_) net_->refresh_folded();
+}
+
 NamedTensors TorchModel::named_parameters() const {
   NamedTensors out;
   if (net_) {

@@ -22,9 +22,15 @@ class TorchModel {
   const ModelCard& card() const { return card_; }
   // Logits [N, C, h, w] for a normalised batch [N, 3, H, W].
   torch::Tensor forward(const torch::Tensor& x);
+  // The reference for forward's fast paths: built-in models without BatchNorm
+  // folding (plain layers, as in training); TorchScript modules as forward.
+  torch::Tensor forward_plain(const torch::Tensor& x);
   // Every parameter and buffer by name (BatchNorm running stats included),
   // sharing storage with the live model.
   NamedTensors named_tensors() const;
+  // After tensors were changed in place (a gear switch): brings derived
+  // inference state (folded layers) up to date now rather than at the next forward.
+  void tensors_changed();
   NamedTensors named_parameters() const;
   void train(bool on);
 

@@ -1,0 +1,22 @@
+#include "gearnn/common/allocator.h"
+
+#include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace gearnn {
+
+void keep_frame_buffers_in_heap() {
+#if defined(__GLIBC__)
+  // Below this size blocks come from the heap and are reused; a 640x360 frame's
+  // largest buffers (logits at full size, 11 classes) are about 10 MiB.
+  constexpr int kMmapThreshold = 32 << 20;
+  // Freed memory at the top of the heap is returned only past this much.
+  constexpr int kTrimThreshold = 256 << 20;
+  if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+#endif
+}
+
+}  // namespace gearnn
