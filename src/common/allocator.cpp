@@ -9,8 +9,8 @@ namespace gearnn {
 
 void keep_frame_buffers_in_heap() {
 #if defined(__GLIBC__)
-  // Below this size blocks come from the heap and are reused; a 640x360 frame's
-  // largest buffers (logits at full size, 11 classes) are about 10 MiB.
+  // Below this size blocks come from the heap and are reused: a frame's
+  // activations and per-pixel buffers are a few MiB each (about 8 at 1080p).
   constexpr int kMmapThreshold = 32 << 20;
   // Freed memory at the top of the heap is returned only past this much.
   constexpr int kTrimThreshold = 256 << 20;

@@ -18,8 +18,8 @@ bool is_mask_name(const fs::path& p) {
 
 }  // namespace
 
-MaskWriter::MaskWriter(const std::string& out_dir, const Palette* palette)
-    : dir_(out_dir + "/masks"), partial_(out_dir + "/masks.partial"), palette_(palette) {
+MaskWriter::MaskWriter(const std::string& out_dir, const Palette* palette, int png_level)
+    : dir_(out_dir + "/masks"), partial_(out_dir + "/masks.partial"), palette_(palette), png_level_(png_level) {
   fs::remove_all(partial_);  // left by a killed run
   create_dirs(partial_);
 }
@@ -30,7 +30,7 @@ MaskWriter::~MaskWriter() {
 }
 
 void MaskWriter::write(const FrameResult& result) {
-  write_label_png(frame_png_path(partial_, result.frame.index), result.ids, palette_);
+  write_label_png(frame_png_path(partial_, result.frame.index), result.ids, palette_, png_level_);
 }
 
 void MaskWriter::finish(bool) {

@@ -14,7 +14,8 @@ namespace gearnn {
 class MaskWriter : public FrameSink {
  public:
   // `palette` null writes grey ids; else palette PNGs (still ids to any reader of indices).
-  MaskWriter(const std::string& out_dir, const Palette* palette);
+  // `png_level`: zlib level 0..9 (masks compress well at 1; 9 saves little for much time).
+  MaskWriter(const std::string& out_dir, const Palette* palette, int png_level);
   // Without finish() (another output failed to open), masks.partial is removed.
   ~MaskWriter() override;
   void write(const FrameResult& result) override;
@@ -23,6 +24,7 @@ class MaskWriter : public FrameSink {
  private:
   std::string dir_, partial_;
   const Palette* palette_;
+  int png_level_;
   bool finished_ = false;
 };
 

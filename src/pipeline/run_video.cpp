@@ -120,7 +120,7 @@ Sinks make_sinks(const RunOptions& o, const ModelCard& card, const VideoInfo& in
   create_dirs(o.out_dir);
   Sinks sinks;
   if (o.masks != "none")
-    sinks.in_order.push_back(std::make_unique<MaskWriter>(o.out_dir, o.masks == "color" ? &card.palette : nullptr));
+    sinks.in_order.push_back(std::make_unique<MaskWriter>(o.out_dir, o.masks == "color" ? &card.palette : nullptr, o.png_level));
   if (!o.overlay_path.empty())
     sinks.in_order.push_back(std::make_unique<OverlayWriter>(o.overlay_path, input, output_size, card.palette));
   if (!o.gt_dir.empty()) {

@@ -42,3 +42,21 @@ TEST_CASE("colour, missing and corrupt label files are rejected by name", "[labe
     }
   }
 }
+
+TEST_CASE("label PNGs: every compression level reads back the same ids (0 stores, 9 is smallest)", "[labels]") {
+  const std::string dir = test::scratch_dir("labels-levels");
+  cv::Mat ids(120, 200, CV_8UC1);
+  for (int r = 0; r < ids.rows; ++r)
+    for (int c = 0; c < ids.cols; ++c) ids.at<uint8_t>(r, c) = static_cast<uint8_t>((r / 10 + c / 25) % 6);
+  std::vector<uintmax_t> bytes;
+  for (int level = 0; level <= 9; ++level) {
+    INFO("level " << level);
+    const std::string path = dir + "/" + std::to_string(level) + ".png";
+    write_label_png(path, ids, nullptr, level);
+    CHECK(cv::countNonZero(read_label_png(path) != ids) == 0);
+    bytes.push_back(std::filesystem::file_size(path));
+  }
+  CHECK(bytes[0] > ids.total());  // stored: every pixel byte is in the file
+  CHECK(bytes[1] < bytes[0] / 10);
+  CHECK(bytes[9] <= bytes[1]);
+}

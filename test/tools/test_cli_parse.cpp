@@ -39,6 +39,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(a.options.gt_dir == fresh.gt_dir);
   CHECK(a.options.reference_dir == fresh.reference_dir);
   CHECK(a.options.masks == fresh.masks);
+  CHECK(a.options.png_level == fresh.png_level);
   CHECK(a.options.overlay_path == fresh.overlay_path);
   CHECK(a.options.threads == fresh.threads);
   CHECK(a.options.decode_threads == fresh.decode_threads);
@@ -66,6 +67,8 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
                                                    "pristine-run",
                                                    "--masks",
                                                    "color",
+                                                   "--png-level",
+                                                   "7",
                                                    "--overlay",
                                                    "ov.mp4",
                                                    "--threads",
@@ -92,6 +95,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   CHECK(b.options.gt_dir == "labels");
   CHECK(b.options.reference_dir == "pristine-run");
   CHECK(b.options.masks == "color");
+  CHECK(b.options.png_level == 7);
   CHECK(b.options.overlay_path == "ov.mp4");
   CHECK(b.options.threads == 3);
   CHECK(b.options.decode_threads == 2);
@@ -114,6 +118,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
   };
   CHECK_NOTHROW(parse<RunArgs>(bind_run_options, with({"--threads", "0", "--masks", "none"})));
   for (const Argv& bad : {with({"--masks", "colour"}), with({"--hold", "0"}), with({"--threads", "257"}),
+                          with({"--png-level", "10"}), with({"--png-level", "-1"}),
                           with({"--threads", "-1"}), with({"--decode-threads", "0"}), with({"--decode-threads", "65"}),
                           with({"--max-frames", "ten"}), with({"--bogus"}), with({"--input-option", "listen"}),
                           with({"--input-option", "=1"}), Argv{"run", "in.mp4", "--out", "o"},

@@ -6,8 +6,14 @@ namespace gearnn {
 
 // Class ids from logits {classes, h, w}: each class's logits resized
 // bilinearly to `frame_size` (half-pixel centres, like torch's
-// align_corners=false), then argmax. Done with OpenCV, several times faster
-// here than torch's upsample kernel at video frame sizes.
+// align_corners=false and OpenCV's INTER_LINEAR), then argmax (the lowest id
+// wins a tie). Fused: each output row interpolates all classes of two
+// horizontally resized source rows and keeps the best, without a full-size
+// plane per class.
 cv::Mat logits_to_ids(const cv::Mat& logits, cv::Size frame_size);
+
+// The plain reference: cv::resize of every class plane to full size, then a
+// running argmax. Same ids up to float rounding (ties within ~1e-6).
+cv::Mat logits_to_ids_reference(const cv::Mat& logits, cv::Size frame_size);
 
 }  // namespace gearnn

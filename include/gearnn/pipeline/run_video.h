@@ -21,6 +21,7 @@ struct RunOptions {
   std::string reference_dir;
   std::string out_dir;
   std::string masks = "ids";  // none | ids | color
+  int png_level = 1;          // zlib level of mask PNGs: 0 (none) .. 9 (smallest, slowest)
   std::string overlay_path;   // optional .mp4/.mkv colour overlay video
   // Output size of masks, overlay and label comparison, "WxH". Empty: the
   // labels' size with --gt, else the reference masks' size with --reference,
