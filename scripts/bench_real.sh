@@ -11,17 +11,22 @@
 # prints agreement for:
 #   none         the model alone
 #   shipped      its shipped gear sets (fitted on labelled synthetic clips)
-#   label-free   gear sets fitted here with --targets teacher (--bn-stats $BN_STATS)
+#   lf-MODE      gear sets fitted here with --targets teacher, one per BatchNorm
+#                statistics mode in BN_STATS (shift, reestimate, keep; MODE:tT also
+#                fits with soft targets at temperature T)
 #   augment      (street only) the label-free augment baseline: street fine-tuned
 #                on every level with teacher targets, at augment's usual budget
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_real.sh [WORK_DIR]   (after scripts/setup.sh; installs opencv-doc)
-#   BN_STATS=MODE (default shift), THREADS=N (LibTorch threads of the fits; default all cores).
+#   BN_STATS="shift reestimate keep shift:t2" (default "shift"), MODELS="street street-robust"
+#   (the default), THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/bench-real}
-bn_stats=${BN_STATS:-shift}
+bn_modes=${BN_STATS:-shift}
+models=${MODELS:-street street-robust}
+export bn_modes models
 scripts/install_footage.sh > /dev/null
 footage=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 mkdir -p "$work"
@@ -31,15 +36,13 @@ echo "{\"clips\": [{\"video\": \"$footage\", \"frames\": [0, 400]}]}" > "$work/f
 echo "{\"clips\": [{\"video\": \"$footage\", \"frames\": [400, 495]}]}" > "$work/val.json"
 # The test part as its own lossless file, so every rendering starts at its first frame.
 if [ ! -f "$work/test.mkv" ]; then
-  ffmpeg -nostdin -v error -y -i "$footage" -vf "select=gte(n\,495)" -fps_mode passthrough -c:v ffv1 "$work/test.tmp.mkv"
+  ffmpeg -nostdin -v error -y -i "$footage" -vf "select=gte(n\,495),setpts=PTS-STARTPTS" -c:v ffv1 "$work/test.tmp.mkv"
   mv "$work/test.tmp.mkv" "$work/test.mkv"
 fi
 
-for model in street street-robust; do
+for model in $models; do
   m=data/models/$model
   for ladder in qp brightness; do
-    out="$work/gears-$model-$ladder"
-    [ -f "$out/gears.json" ] && continue
     common=(--model "$m" --dataset "$work/fit.json" --ladder "configs/ladders/$ladder.json" --cache "$work/cache"
             --stride 8 --targets teacher ${THREADS:+--threads "$THREADS"})
     [ -f "$work/sensitivity-$model-$ladder.json" ] ||
@@ -47,13 +50,23 @@ for model in street street-robust; do
     [ -f "$work/selection-$model-$ladder.json" ] ||
       $gearnn select --scores "$work/sensitivity-$model-$ladder.json" --budget 0.2% \
         --out "$work/selection-$model-$ladder.json"
-    $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$model-$ladder.json" \
-      --epochs 8 --lr 0.003 --bn-stats "$bn_stats" --out "$out"
+    for variant in $bn_modes; do
+      out="$work/gears-$model-lf-${variant/:/-}-$ladder"
+      [ -f "$out/gears.json" ] && continue
+      soft=()
+      case $variant in *:t*) soft=(--temperature "${variant#*:t}") ;; esac
+      t=$(date +%s)
+      $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$model-$ladder.json" \
+        --epochs 8 --lr 0.003 --bn-stats "${variant%%:*}" "${soft[@]}" --out "$out"
+      echo "bench_real: $model $variant $ladder gears in $(( $(date +%s) - t )) s" >&2
+    done
   done
-  [ -f "$work/gears-$model-combined/gears.json" ] ||
-    $gearnn combine-gears "$work/gears-$model-brightness" "$work/gears-$model-qp" --out "$work/gears-$model-combined" ||
-    $gearnn combine-gears "$work/gears-$model-brightness" "$work/gears-$model-qp" --neutral b1.00 \
-      --out "$work/gears-$model-combined"
+  for variant in $bn_modes; do
+    g="$work/gears-$model-lf-${variant/:/-}"
+    [ -f "$g-combined/gears.json" ] ||
+      $gearnn combine-gears "$g-brightness" "$g-qp" --out "$g-combined" 2>/dev/null ||
+      $gearnn combine-gears "$g-brightness" "$g-qp" --neutral b1.00 --out "$g-combined"
+  done
 done
 [ -f "$work/models/augment/model.json" ] ||
   $gearnn train --init data/models/street --mode augment --targets teacher --dataset "$work/fit.json" \
@@ -80,12 +93,14 @@ sys.path.insert(0, "scripts")
 from bench_runs import built, run
 gearnn, work = sys.argv[1:3]
 levels = [(lad, l["name"]) for lad in ("qp", "brightness") for l in json.load(open(f"configs/ladders/{lad}.json"))["levels"]]
-for model in ("street", "street-robust"):
+for model in os.environ["models"].split():
     m = f"data/models/{model}"
     # The reference: the model's own masks on the pristine test frames.
     ref = run(gearnn, f"{work}/test.mkv", m, f"{work}/runs/{model}/pristine", masks="ids")["_dir"]
-    methods = {"none": (m, None), "shipped": (m, f"{m}/gears/{{ladder}}"),
-               "label-free": (m, f"{work}/gears-{model}-{{ladder}}")}
+    methods = {"none": (m, None), "shipped": (m, f"{m}/gears/{{ladder}}")}
+    for v in os.environ["bn_modes"].split():
+        v = v.replace(":", "-")
+        methods[f"lf-{v}"] = (m, f"{work}/gears-{model}-lf-{v}-{{ladder}}")
     if model == "street":
         methods["augment"] = (f"{work}/models/augment", None)
     print(f"\n{model}: agreement with its own prediction on the pristine test frames (frames 495-794 of vtest.avi)")

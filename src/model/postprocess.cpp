@@ -41,17 +41,17 @@ cv::Mat logits_to_ids(const cv::Mat& logits, cv::Size frame_size) {
   const int classes = logits.size[0], h = logits.size[1], w = logits.size[2];
   const int W = frame_size.width, H = frame_size.height;
   const Taps tx = linear_taps(w, W), ty = linear_taps(h, H);
-  // One source row resized horizontally, class-interleaved: [x][class].
+  // One source row resized horizontally, one plane per class: [class][x].
   auto resize_row = [&](int sy, std::vector<float>& out) {
     out.resize(static_cast<size_t>(W) * classes);
     for (int c = 0; c < classes; ++c) {
       const float* src = logits.ptr<float>(c) + static_cast<size_t>(sy) * w;
-      for (int x = 0; x < W; ++x)
-        out[static_cast<size_t>(x) * classes + c] = src[tx.lo[x]] * (1.0f - tx.w[x]) + src[tx.hi[x]] * tx.w[x];
+      float* dst = &out[static_cast<size_t>(c) * W];
+      for (int x = 0; x < W; ++x) dst[x] = src[tx.lo[x]] * (1.0f - tx.w[x]) + src[tx.hi[x]] * tx.w[x];
     }
   };
   cv::Mat ids(frame_size, CV_8UC1);
-  std::vector<float> row_lo, row_hi;
+  std::vector<float> row_lo, row_hi, best(W);
   int have_lo = -1, have_hi = -1;
   for (int y = 0; y < H; ++y) {
     // Consecutive output rows share their source rows (an upscale of 4-8x).
@@ -69,17 +69,19 @@ cv::Mat logits_to_ids(const cv::Mat& logits, cv::Size frame_size) {
       have_hi = ty.hi[y];
     }
     const float b = ty.w[y], a = 1.0f - b;
-    uint8_t* out = ids.ptr<uint8_t>(y);
-    for (int x = 0; x < W; ++x) {
-      const float* p = &row_lo[static_cast<size_t>(x) * classes];
-      const float* q = &row_hi[static_cast<size_t>(x) * classes];
-      float best = p[0] * a + q[0] * b;
-      int id = 0;
-      for (int c = 1; c < classes; ++c) {
-        const float v = p[c] * a + q[c] * b;
-        if (v > best) best = v, id = c;
+    uint8_t* id = ids.ptr<uint8_t>(y);
+    // Class by class over the whole row: branch-free, so the compiler vectorises it.
+    for (int x = 0; x < W; ++x) best[x] = row_lo[x] * a + row_hi[x] * b, id[x] = 0;
+    for (int c = 1; c < classes; ++c) {
+      const float* p = &row_lo[static_cast<size_t>(c) * W];
+      const float* q = &row_hi[static_cast<size_t>(c) * W];
+      const uint8_t cid = static_cast<uint8_t>(c);
+      for (int x = 0; x < W; ++x) {
+        const float v = p[x] * a + q[x] * b;
+        const bool better = v > best[x];
+        best[x] = better ? v : best[x];
+        id[x] = better ? cid : id[x];
       }
-      out[x] = static_cast<uint8_t>(id);
     }
   }
   return ids;
