@@ -9,7 +9,7 @@ packages=(
   libtorch-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libopencv-dev libcli11-dev nlohmann-json3-dev catch2 libpng-dev
   # LibTorch calls the system libblas.so.3 (the reference BLAS on a fresh Debian):
-  # OpenBLAS takes it over through alternatives; one-thread training runs in 0.59x the time.
+  # OpenBLAS takes it over through alternatives; one-thread training takes about 0.6x the time (docs/benchmarks.md, Speed).
   libopenblas0-pthread
   python3-torch python3-torchvision  # tests script TorchScript models with Debian's torch
   slurm-wlm munge parallel  # scripts/test_slurm.sh: a throwaway Slurm cluster, the GNU parallel recipe
