@@ -12,19 +12,19 @@
 #   none         the model alone
 #   shipped      its shipped gear sets (fitted on labelled synthetic clips)
 #   lf-MODE      gear sets fitted here with --targets teacher, one per BatchNorm
-#                statistics mode in BN_STATS (shift, reestimate, keep; MODE:tT also
-#                fits with soft targets at temperature T)
+#                statistics mode in BN_STATS (shift, reestimate, keep; MODE:tT
+#                fits with soft targets at temperature T, MODE alone with hard ones)
 #   augment      (street only) the label-free augment baseline: street fine-tuned
-#                on every level with teacher targets, at augment's usual budget
+#                on every level with teacher targets (soft, T=2), at augment's usual budget
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_real.sh [WORK_DIR]   (after scripts/setup.sh; installs opencv-doc)
-#   BN_STATS="shift reestimate keep shift:t2" (default "shift"), MODELS="street street-robust"
+#   BN_STATS="shift:t2 shift keep:t2 reestimate" (default "shift:t2"), MODELS="street street-robust"
 #   (the default), THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/bench-real}
-bn_modes=${BN_STATS:-shift}
+bn_modes=${BN_STATS:-shift:t2}
 models=${MODELS:-street street-robust}
 export bn_modes models
 scripts/install_footage.sh > /dev/null
@@ -57,7 +57,7 @@ for model in $models; do
       case $variant in *:t*) soft=(--temperature "${variant#*:t}") ;; esac
       t=$(date +%s)
       $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/selection-$model-$ladder.json" \
-        --epochs 8 --lr 0.003 --bn-stats "${variant%%:*}" "${soft[@]}" --out "$out"
+        --epochs 8 --lr 0.001 --bn-stats "${variant%%:*}" "${soft[@]}" --out "$out"
       echo "bench_real: $model $variant $ladder gears in $(( $(date +%s) - t )) s" >&2
     done
   done
@@ -71,7 +71,7 @@ done
 [ -f "$work/models/augment/model.json" ] ||
   $gearnn train --init data/models/street --mode augment --targets teacher --dataset "$work/fit.json" \
     --val "$work/val.json" --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$work/cache" \
-    --epochs 4 --stride 8 --lr 0.001 ${THREADS:+--threads "$THREADS"} --checkpoint "$work/checkpoint-augment" --resume --out "$work/models/augment"
+    --temperature 2 --epochs 4 --stride 8 --lr 0.001 ${THREADS:+--threads "$THREADS"} --checkpoint "$work/checkpoint-augment" --resume --out "$work/models/augment"
 
 # Test renderings: every level, and the dynamic schedule.
 mkdir -p "$work/levels"

@@ -28,16 +28,16 @@ torch::Tensor teacher_logits(TorchModel& teacher, const std::vector<cv::Mat>& rg
                                     .align_corners(false));
 }
 
-std::unique_ptr<TorchModel> load_soft_teacher(const TargetOptions& targets, const std::string& default_teacher,
-                                              const ModelCard& student) {
-  if (!targets.soft()) return nullptr;
+std::unique_ptr<TorchModel> load_teacher(const TargetOptions& targets, const std::string& default_teacher,
+                                         const ModelCard& student) {
+  if (!targets.live()) return nullptr;
   const std::string dir = targets.teacher_dir.empty() ? default_teacher : targets.teacher_dir;
   if (dir.empty()) fail("--teacher", "--targets teacher needs a teacher model directory");
   auto teacher = std::make_unique<TorchModel>(load_model_card(dir));
   if (teacher->card().num_classes() != student.num_classes())
     fail(dir, "the teacher has " + std::to_string(teacher->card().num_classes()) + " classes and model " +
                   student.dir + " has " + std::to_string(student.num_classes()) +
-                  ": soft targets need the same classes");
+                  ": teacher targets need the same classes");
   teacher->train(false);
   for (auto& [name, p] : teacher->named_parameters()) p.requires_grad_(false);
   return teacher;

@@ -11,6 +11,7 @@
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
 #include "gearnn/gears/tensor_selection.h"
+#include "gearnn/training/gear_bn_stats.h"
 #include "sensitivity.h"
 #include "teacher_labels.h"
 #include "torch_threads.h"
@@ -21,7 +22,6 @@ namespace gearnn {
 
 namespace {
 
-using TensorState = std::map<std::string, torch::Tensor>;
 // The tensors each level's gear holds, by level name.
 using GearTensors = GearSelection;
 
@@ -94,7 +94,7 @@ std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, co
 struct BaseModel {
   std::string hash;
   TensorState state;             // the weights before any gear
-  TensorState pristine_bn;       // BatchNorm statistics re-estimated on the pristine training frames ("shift")
+  TensorState pristine_bn;       // statistics of the gears' BatchNorm layers on the pristine training frames ("shift")
   std::set<std::string> params;  // trainable tensors (the others are buffers)
   int64_t bytes = 0;             // every tensor a gear may hold
 };
@@ -126,6 +126,7 @@ json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const Ladd
   // Only when not the defaults, so levels fitted before these options existed are still reused.
   if (job.targets.kind != "labels") f["targets"] = job.targets.to_json();
   if (job.bn_stats != "reestimate") f["bn_stats"] = job.bn_stats;
+  if (job.bn_stats != "keep") f["bn_estimate"] = "per layer";  // before: the gear's layers in one pass
   return f;
 }
 
@@ -151,52 +152,9 @@ double val_miou(TorchModel& model, const FrameSet& val) {
   return val.size() ? evaluate_frames(model, val).miou().value_or(0) : -1;
 }
 
-// The statistics the gear holds, shifted from the base by what the distortion
-// changes: mean + (distorted - pristine), variance * distorted / pristine.
-void shift_bn(TorchModel& model, const std::set<std::string>& in_gear, const BaseModel& base) {
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : model.named_tensors()) {
-    if (!in_gear.count(name)) continue;
-    const auto p = base.pristine_bn.find(name);
-    if (p == base.pristine_bn.end()) continue;
-    const torch::Tensor& b = base.state.at(name);
-    if (name.size() > 12 && name.compare(name.size() - 12, 12, "running_mean") == 0)
-      t.copy_(b + (t - p->second));
-    else if (name.size() > 11 && name.compare(name.size() - 11, 11, "running_var") == 0)
-      t.copy_(b * t / p->second.clamp_min(1e-5));
-  }
-}
-
-// BatchNorm layers whose running statistics the gear holds: estimated on the
-// level (bn_stats reestimate), shifted by the distortion's effect (shift), or left at the base (keep).
-void fit_gear_bn(TorchModel& model, const FrameSet& train, const std::set<std::string>& in_gear,
-                 const BaseModel& base, const std::string& bn_stats) {
-  std::set<std::string> bn_layers;
-  for (const auto& t : in_gear)
-    if (t.find("running_") != std::string::npos) bn_layers.insert(module_of(t));
-  if (bn_layers.empty() || bn_stats == "keep") return;
-  reestimate_bn(model, train, {bn_layers.begin(), bn_layers.end()});
-  if (bn_stats == "shift") shift_bn(model, in_gear, base);
-  // A layer's mean and variance are estimated together; keep only what the gear holds.
-  TensorState outside;
-  for (const auto& [name, t] : base.state)
-    if (!in_gear.count(name)) outside[name] = t;
-  load_state(model, outside);
-}
-
-// Every layer's statistics on the pristine frames, the reference "shift" measures from.
-TensorState pristine_bn_statistics(TorchModel& model, const FrameSet& pristine, const TensorState& base) {
-  reestimate_bn(model, pristine, {});
-  TensorState out;
-  for (auto& [name, t] : model.named_tensors())
-    if (name.find("running_") != std::string::npos) out[name] = t.detach().clone();
-  load_state(model, base);
-  return out;
-}
-
 // The gear's parameters fine-tuned on the level; everything else frozen (BatchNorm in eval mode).
 TrainResult finetune_gear(TorchModel& model, const LevelData& level, const std::vector<std::string>& tensors,
-                          const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft) {
+                          const BaseModel& base, const FitGearsJob& job, const TeacherTargets& soft) {
   std::vector<std::string> trainable;
   for (const auto& t : tensors)
     if (base.params.count(t)) trainable.push_back(t);
@@ -231,11 +189,11 @@ TensorState take_gear(TorchModel& model, const std::set<std::string>& in_gear, c
 
 // Fits the level's gear, writes it to OUT/NAME.pt and leaves the model at the base weights.
 FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
-                     const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft) {
+                     const BaseModel& base, const FitGearsJob& job, const TeacherTargets& soft) {
   const std::string& name = level.data.level.name;
   const std::set<std::string> in_gear(tensors.begin(), tensors.end());
   const double base_miou = val_miou(model, level.data.val);
-  fit_gear_bn(model, level.data.train, in_gear, base, job.bn_stats);
+  fit_gear_bn(model, level.data.train, in_gear, base.state, base.pristine_bn, job.bn_stats);
   const TrainResult tr = finetune_gear(model, level.data, tensors, base, job, soft);
   double gear_miou = val_miou(model, level.data.val);
   // The untouched base is a candidate too: a gear never makes validation worse.
@@ -267,7 +225,7 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
 }
 
 FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
-                              const BaseModel& base, const FitGearsJob& job, const SoftTargets& soft,
+                              const BaseModel& base, const FitGearsJob& job, const TeacherTargets& soft,
                               const std::string& feature, StepLog& log) {
   const std::string& name = level.data.level.name;
   const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
@@ -336,12 +294,15 @@ json run_fit_gears(const FitGearsJob& job) {
   TorchModel model(load_model_card(job.model_dir));
   const Ladder ladder = load_ladder(job.ladder);
   const GearTensors gear_tensors = plan_gear_tensors(job, ladder, model);
-  const auto teacher = load_soft_teacher(job.targets, job.model_dir, model.card());
-  const SoftTargets soft{teacher.get(), job.targets.temperature};
+  const auto teacher = load_teacher(job.targets, job.model_dir, model.card());
+  const TeacherTargets soft{teacher.get(), job.targets.temperature};
   const std::vector<Level> levels = load_levels(job, model.card(), ladder.feature);
   BaseModel base = describe_base(model);
-  if (job.bn_stats == "shift")
-    base.pristine_bn = pristine_bn_statistics(model, levels.front().data.pristine, base.state);
+  if (job.bn_stats == "shift") {
+    std::set<std::string> any_gear;
+    for (const auto& [level, tensors] : gear_tensors) any_gear.insert(tensors.begin(), tensors.end());
+    base.pristine_bn = bn_statistics(model, levels.front().data.pristine, bn_layers_of(model, any_gear));
+  }
   create_dirs(job.out_dir);
   std::vector<FittedGear> fitted;
   StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);

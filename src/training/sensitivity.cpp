@@ -84,7 +84,7 @@ static double relative_change(const torch::Tensor& after, const torch::Tensor& b
 }
 
 std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelData& level, const std::string& method,
-                                                int epochs, uint64_t seed, bool progress, const SoftTargets& soft) {
+                                                int epochs, uint64_t seed, bool progress, const TeacherTargets& soft) {
   const auto base = clone_state(model);
   const auto candidates = gear_candidates(model);
   std::map<std::string, double> scores;

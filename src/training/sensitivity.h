@@ -50,7 +50,7 @@ LevelDataOptions level_data_options(const Job& job, const std::string& val_datas
   lo.targets = job.targets;
   lo.model_dir = job.model_dir;
   lo.threads = job.threads;
-  lo.pristine = job.targets.soft();  // what the teacher sees
+  lo.pristine = job.targets.live();  // what the teacher sees
   return lo;
 }
 
@@ -73,7 +73,7 @@ std::vector<TensorInfo> gear_candidates(TorchModel& model);
 // targets when it has a teacher (the level's pristine frames loaded), else the labels.
 std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelData& level, const std::string& method,
                                                 int epochs, uint64_t seed, bool progress,
-                                                const SoftTargets& soft);
+                                                const TeacherTargets& soft);
 
 // Module name of a tensor ("stage1.0.dw_bn.running_mean" -> "stage1.0.dw_bn").
 std::string module_of(const std::string& tensor_name);

@@ -67,8 +67,8 @@ json run_sensitivity(const SensitivityJob& job) {
   use_torch_threads(job.threads);
   job.targets.check();
   TorchModel model(load_model_card(job.model_dir));
-  const auto teacher = load_soft_teacher(job.targets, job.model_dir, model.card());
-  const SoftTargets soft{teacher.get(), job.targets.temperature};
+  const auto teacher = load_teacher(job.targets, job.model_dir, model.card());
+  const TeacherTargets soft{teacher.get(), job.targets.temperature};
   const auto levels = load_level_data(level_data_options(job), model.card());
   const auto candidates = gear_candidates(model);
   json out = {{"model", {{"dir", job.model_dir}, {"hash", model_hash(model.card())}}},

@@ -15,7 +15,10 @@ namespace gearnn {
 
 json TargetOptions::to_json() const {
   json j = {{"kind", kind}};
-  if (kind == "teacher") j["teacher"] = teacher_dir;
+  if (kind == "teacher") {
+    j["teacher"] = teacher_dir;
+    j["view"] = "augmented";  // targets on the augmented pristine view (fits before this cropped cached masks)
+  }
   if (soft()) j["temperature"] = temperature;  // absent for hard targets: older records stay equal
   return j;
 }

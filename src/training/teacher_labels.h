@@ -3,8 +3,9 @@
 // pristine frames writes class-id masks named by frame index, which then serve
 // as the clip's labels everywhere labels are read (fitting, validation,
 // sensitivity, training). Made once per clip and teacher under the cache directory.
-// With soft targets (a temperature) these masks still serve validation, which
-// counts agreement with the teacher's argmax; training distils from its logits.
+// These masks serve validation (agreement with the teacher's argmax on the whole
+// pristine frame) and sensitivity; training asks the teacher itself on each
+// augmented view (targets.h says why).
 #include <string>
 #include <vector>
 

@@ -83,8 +83,8 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
     for (const auto& level : levels) {
       const std::string video = render_level(clip, level, job.cache_dir);
       frames.distorted.push_back(load_frames(clip, video, job.stride, keep, job.max_frames_per_clip));
-      // Soft targets pair a distorted frame with its clean one by position.
-      if (job.targets.soft() && frames.distorted.back().size() != frames.clean.back().size())
+      // Teacher targets pair a distorted frame with its clean one by position.
+      if (job.targets.live() && frames.distorted.back().size() != frames.clean.back().size())
         fail(video, std::to_string(frames.distorted.back().size()) + " frames loaded, " +
                         std::to_string(frames.clean.back().size()) + " from " + clip.video +
                         ": a rendering must keep every frame");
@@ -166,7 +166,7 @@ json run_train_job(const TrainJob& job) {
   use_torch_threads(job.threads);
   TorchModel model(load_model_card(starting_model_dir(job)));
   if (job.init_model.empty()) fs::remove_all(job.out_dir + ".init");
-  const auto teacher = load_soft_teacher(job.targets, job.init_model, model.card());
+  const auto teacher = load_teacher(job.targets, job.init_model, model.card());
   const TrainingFrames frames = load_training_frames(job, model.card());
   const std::vector<TrainSample> samples = training_samples(job.mode, frames);
   TrainOptions o = train_options(job);

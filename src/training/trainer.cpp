@@ -77,10 +77,12 @@ std::vector<cv::Mat> frames_at_input_size(const FrameSet& frames, size_t start, 
 }
 
 torch::Tensor target_loss(const torch::Tensor& logits, const std::vector<cv::Mat>& labels,
-                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const SoftTargets& soft) {
+                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const TeacherTargets& soft) {
   if (soft.teacher) {
     const cv::Size size(static_cast<int>(logits.size(3)), static_cast<int>(logits.size(2)));
-    return distillation_loss(logits, teacher_logits(*soft.teacher, pristine, size), soft.temperature);
+    const torch::Tensor t = teacher_logits(*soft.teacher, pristine, size);
+    if (soft.temperature > 0) return distillation_loss(logits, t, soft.temperature);
+    return F::cross_entropy(logits, t.argmax(1));  // hard targets: the teacher's argmax on this view
   }
   return F::cross_entropy(logits, to_label_batch(labels), F::CrossEntropyFuncOptions().ignore_index(card.ignore_index));
 }

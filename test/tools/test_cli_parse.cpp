@@ -535,13 +535,13 @@ TEST_CASE("cli parse: --temperature of sensitivity, fit-gears and train: absent,
     CHECK(hard.temperature == TargetOptions{}.temperature);
     CHECK_FALSE(hard.soft());
     CHECK_NOTHROW(hard.check());
-    CHECK(hard.to_json() == json{{"kind", "teacher"}, {"teacher", ""}});
+    CHECK(hard.to_json() == json{{"kind", "teacher"}, {"teacher", ""}, {"view", "augmented"}});
 
     const TargetOptions soft = targets_of({"--targets", "teacher", "--teacher", "big", "--temperature", "2.5"});
     CHECK(soft.temperature == 2.5);
     CHECK(soft.soft());
     CHECK_NOTHROW(soft.check());
-    CHECK(soft.to_json() == json{{"kind", "teacher"}, {"teacher", "big"}, {"temperature", 2.5}});
+    CHECK(soft.to_json() == json{{"kind", "teacher"}, {"teacher", "big"}, {"view", "augmented"}, {"temperature", 2.5}});
     CHECK(targets_of({"--targets", "teacher", "--temperature", "1e-3"}).temperature == 0.001);
 
     for (const std::string bad : {"0", "-1", "-0", "nan", "inf", "-inf", "1e400", "warm"}) {

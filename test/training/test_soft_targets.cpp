@@ -1,6 +1,7 @@
-// Soft teacher targets (--temperature): the distillation loss against a plain
-// computation, zero when the student is its teacher (also through the
-// training loop's crops and flips), and the commands end to end.
+// Teacher targets in training. Soft (--temperature): the distillation loss
+// against a plain computation, zero when the student is its teacher (also
+// through the training loop's crops and flips), and the commands end to end.
+// Hard: the teacher's argmax on each augmented view, never the labels.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -64,11 +65,11 @@ std::vector<cv::Mat> negatives(const std::vector<cv::Mat>& rgb) {
 }
 
 // One epoch distilling `teacher` into `model` on the frames, with `pristine`
-// as what the teacher sees; BatchNorm fixed as when fitting gears. Learning
+// as what the teacher sees (temperature 0: its argmax); BatchNorm fixed as when fitting gears. Learning
 // rate 0: the student keeps its weights (Adam would turn the rounding noise
 // of a ~0 gradient into full-size steps).
 TrainResult distil_one_epoch(TorchModel& model, TorchModel& teacher, const FrameSet& frames,
-                             const std::vector<cv::Mat>& pristine) {
+                             const std::vector<cv::Mat>& pristine, double temperature = 2.0) {
   std::vector<TrainSample> samples;
   for (size_t i = 0; i < frames.size(); ++i)
     samples.push_back({&frames.rgb[i], &frames.labels[i], {}, &pristine[i]});
@@ -78,7 +79,7 @@ TrainResult distil_one_epoch(TorchModel& model, TorchModel& teacher, const Frame
   o.lr = 0;
   o.freeze_bn = true;
   o.progress = false;
-  o.soft = {&teacher, 2.0};
+  o.soft = {&teacher, temperature};
   return train_model(model, samples, FrameSet{}, o);
 }
 
@@ -131,7 +132,7 @@ TEST_CASE("soft targets: the loss is ~0 when the student is the teacher", "[trai
                                                  .size(std::vector<int64_t>{size.height, size.width})
                                                  .mode(torch::kBilinear)
                                                  .align_corners(false));
-  const SoftTargets soft{&teacher, 2.0};
+  const TeacherTargets soft{&teacher, 2.0};
   CHECK(std::abs(target_loss(logits_in, {}, rgb, card, soft).item<double>()) < 1e-6);
   // Other frames as "pristine" are other targets.
   const double other = target_loss(logits_in, {}, negatives(rgb), card, soft).item<double>();
@@ -149,6 +150,39 @@ TEST_CASE("soft targets: the loss is ~0 when the student is the teacher", "[trai
   const TrainResult mismatched = distil_one_epoch(taught, teacher, frames, negatives(frames.rgb));
   INFO("loss against the negatives " << mismatched.history[0].loss);
   CHECK(mismatched.history[0].loss > 1e-3);
+}
+
+TEST_CASE("hard teacher targets: the teacher's argmax on each augmented view, not the labels",
+          "[train][torch][teacher]") {
+  // The labels say class 0 everywhere: a loop that trained towards them (or
+  // towards a full-frame mask cropped like a label) would see a large loss. A
+  // student at the teacher's weights, given the teacher's own views, sees only
+  // its own argmax: the loss of its confidence, small.
+  set_torch_threads(2);
+  const std::string dir = shipped_street_model();
+  TorchModel teacher(load_model_card(dir));
+  FrameSet frames = clip_frames(teacher.card());
+  for (auto& l : frames.labels) l.setTo(0);
+  TorchModel same(load_model_card(dir));
+  const double matched = distil_one_epoch(same, teacher, frames, frames.rgb, 0.0).history.at(0).loss;
+  TorchModel other(load_model_card(dir));
+  const double mismatched = distil_one_epoch(other, teacher, frames, negatives(frames.rgb), 0.0).history.at(0).loss;
+  INFO("own views " << matched << ", negatives " << mismatched);
+  CHECK(matched < 0.5);
+  CHECK(mismatched > 2 * matched);
+  // Against the all-zero labels the same student scores far worse.
+  TrainOptions o;
+  o.epochs = 1;
+  o.batch = 4;
+  o.lr = 0;
+  o.freeze_bn = true;
+  o.progress = false;
+  std::vector<TrainSample> samples;
+  for (size_t i = 0; i < frames.size(); ++i) samples.push_back({&frames.rgb[i], &frames.labels[i], {}, nullptr});
+  TorchModel labelled(load_model_card(dir));
+  const double to_labels = train_model(labelled, samples, FrameSet{}, o).history.at(0).loss;
+  INFO("against the labels " << to_labels);
+  CHECK(to_labels > 2 * matched);
 }
 
 TEST_CASE("soft targets: sensitivity, fit-gears and train with --temperature, and gearnn run uses the gears",
@@ -180,7 +214,7 @@ TEST_CASE("soft targets: sensitivity, fit-gears and train with --temperature, an
   // Fisher scores from the soft loss: gradients flow (the parameter scores sum to 1, not 0).
   must(gearnn_binary() + " sensitivity" + common + soft + " --method fisher --out " + dir + "/s.json");
   const json scores = read_json_file(dir + "/s.json");
-  CHECK(scores["targets"] == json{{"kind", "teacher"}, {"teacher", teacher}, {"temperature", 2.0}});
+  CHECK(scores["targets"] == json{{"kind", "teacher"}, {"teacher", teacher}, {"view", "augmented"}, {"temperature", 2.0}});
   for (const auto& level : scores["levels"]) {
     double params = 0;
     for (const auto& t : scores["tensors"])

@@ -1,7 +1,7 @@
 #pragma once
-// Soft teacher targets (Hinton et al. 2015, "Distilling the knowledge in a
-// neural network"): the student learns the teacher's class probabilities on
-// the pristine frame, softened by a temperature, instead of their argmax.
+// Teacher targets during training. Soft (Hinton et al. 2015, "Distilling the
+// knowledge in a neural network"): the student learns the teacher's class
+// probabilities on the pristine frame, softened by a temperature. Hard: their argmax.
 //
 // The teacher's logits are computed on the fly, one forward without gradients
 // per batch, on the same augmented crop of the pristine frame the student sees
@@ -26,8 +26,9 @@ namespace gearnn {
 torch::Tensor distillation_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_logits,
                                 double temperature);
 
-// The teacher a training loop distils from; no teacher: hard targets (the labels).
-struct SoftTargets {
+// The teacher a training loop learns from; no teacher: the labels. A
+// temperature > 0 gives soft targets, 0 the teacher's argmax.
+struct TeacherTargets {
   TorchModel* teacher = nullptr;
   double temperature = 0;
 };
@@ -36,10 +37,10 @@ struct SoftTargets {
 // without gradients, resized bilinearly to `size` (the student's loss size).
 torch::Tensor teacher_logits(TorchModel& teacher, const std::vector<cv::Mat>& rgb, cv::Size size);
 
-// The teacher of soft targets (targets.soft()): targets.teacher_dir, else
+// The teacher of --targets teacher (targets.live()): targets.teacher_dir, else
 // `default_teacher`, loaded as a model of its own so it stays fixed while the
-// student's weights change. Null for hard targets. Its classes must be the student's.
-std::unique_ptr<TorchModel> load_soft_teacher(const TargetOptions& targets, const std::string& default_teacher,
-                                              const ModelCard& student);
+// student's weights change. Null for labels. Its classes must be the student's.
+std::unique_ptr<TorchModel> load_teacher(const TargetOptions& targets, const std::string& default_teacher,
+                                         const ModelCard& student);
 
 }  // namespace gearnn

@@ -36,7 +36,7 @@ struct TrainOptions {
   double stability = 0;     // > 0: add stability * KL(p(clean) || p(distorted partner))
   // With a teacher: distillation from its logits on each sample's pristine
   // frame replaces cross-entropy with the labels. Validation stays on the labels.
-  SoftTargets soft;
+  TeacherTargets soft;
   // Tensors to train (empty = every parameter). Others keep requires_grad off.
   std::vector<std::string> trainable;
   // BatchNorm layers whose running statistics follow the data (module names);
@@ -74,10 +74,11 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
                         const TrainOptions& options);
 
 // The training loss of logits [N,C,H,W] at the input size: cross-entropy with
-// `labels` (at the input size), or with soft.teacher the distillation loss
-// against its logits on `pristine` (at the teacher's input size).
+// `labels` (at the input size), or with soft.teacher against its prediction on
+// `pristine` (at the teacher's input size): distillation loss at a temperature,
+// cross-entropy with its argmax without one.
 torch::Tensor target_loss(const torch::Tensor& logits, const std::vector<cv::Mat>& labels,
-                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const SoftTargets& soft);
+                          const std::vector<cv::Mat>& pristine, const ModelCard& card, const TeacherTargets& soft);
 
 // Confusion matrix of the model on frames (resized to the input size, logits back to the label size).
 ConfusionMatrix evaluate_frames(TorchModel& model, const FrameSet& frames, int batch = 8);
