@@ -19,6 +19,7 @@ static double seconds_since(Clock::time_point t0) {
 json bench_forward(const std::string& model_dir, const std::string& input, int frames, int threads) {
   set_torch_threads(threads);
   Segmenter model(model_dir);
+  model.prepare_inference({});
   std::vector<cv::Mat> inputs;
   cv::Size frame_size;
   {

@@ -36,6 +36,10 @@ const ModelCard& Segmenter::card() const { return impl_->model->card(); }
 const std::string& Segmenter::hash() const { return impl_->hash; }
 TorchModel& Segmenter::torch_model() { return *impl_->model; }
 
+bool Segmenter::prepare_inference(const std::vector<std::string>& live_tensors) {
+  return impl_->model->freeze_for_inference(live_tensors);
+}
+
 int64_t Segmenter::weight_bytes() const {
   int64_t bytes = 0;
   for (const auto& [name, t] : impl_->model->named_tensors()) bytes += t.numel() * t.element_size();

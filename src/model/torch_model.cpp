@@ -1,6 +1,7 @@
 #include "gearnn/model/torch_model.h"
 
 #include <filesystem>
+#include <set>
 
 #include "gearnn/common/errors.h"
 
@@ -66,7 +67,15 @@ void TorchModel::create_builtin(const ModelCard& card, uint64_t seed) {
 
 torch::Tensor TorchModel::forward(const torch::Tensor& x) {
   if (net_) return net_->forward(x);
-  c10::IValue out = script_->forward({x});
+  if (frozen_ && !torch::GradMode::is_enabled() && !script_->is_training()) {
+    if (baked_version_sum() == baked_versions_) return output_of(frozen_->forward({x}));
+    frozen_.reset();  // a baked tensor changed: the copy is stale for good
+    baked_.clear();
+  }
+  return output_of(script_->forward({x}));
+}
+
+torch::Tensor TorchModel::output_of(const c10::IValue& out) const {
   if (out.isTensor()) return out.toTensor();
   if (out.isGenericDict()) {
     auto dict = out.toGenericDict();
@@ -75,7 +84,49 @@ torch::Tensor TorchModel::forward(const torch::Tensor& x) {
   fail(card_.weights_path(), "module output is neither a tensor nor a dict with key \"out\"");
 }
 
-torch::Tensor TorchModel::forward_plain(const torch::Tensor& x) { return net_ ? net_->forward_plain(x) : forward(x); }
+torch::Tensor TorchModel::forward_plain(const torch::Tensor& x) {
+  return net_ ? net_->forward_plain(x) : output_of(script_->forward({x}));
+}
+
+int64_t TorchModel::baked_version_sum() const {
+  int64_t sum = 0;
+  for (const auto& t : baked_) sum += static_cast<int64_t>(t._version());
+  return sum;
+}
+
+bool TorchModel::freeze_for_inference(const std::vector<std::string>& live) {
+  if (net_) return true;
+  frozen_.reset();
+  baked_.clear();
+  const std::set<std::string> keep(live.begin(), live.end());
+  try {
+    script_->eval();
+    torch::jit::Module f = torch::jit::freeze(*script_, live);
+    f = torch::jit::optimize_for_inference(f);
+    // Freezing copies the module: point each live attribute of the copy back
+    // at this model's tensor, so an in-place gear switch reaches both.
+    for (const auto& [name, t] : named_tensors()) {
+      if (!keep.count(name)) {
+        baked_.push_back(t);
+        continue;
+      }
+      torch::jit::Module owner = f;
+      std::string rest = name;
+      for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
+        owner = owner.attr(rest.substr(0, dot)).toModule();
+        rest = rest.substr(dot + 1);
+      }
+      owner.setattr(rest, t);
+    }
+    frozen_ = std::make_shared<torch::jit::Module>(std::move(f));
+    baked_versions_ = baked_version_sum();
+    return true;
+  } catch (const std::exception&) {
+    frozen_.reset();
+    baked_.clear();
+    return false;
+  }
+}
 
 void TorchModel::tensors_changed() {
   if (net_) net_->refresh_folded();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -81,9 +82,14 @@ int use_torch_threads(const RunOptions& o) {
 // The model and, with --gears, its gear set resident in memory.
 struct LoadedModel {
   explicit LoadedModel(const RunOptions& o) : segmenter(o.model_dir) {
-    if (o.gears_dir.empty()) return;
-    gear_set = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, segmenter.card().dir)));
-    bank = std::make_unique<GearBank>(*gear_set, segmenter);
+    std::set<std::string> live;
+    if (!o.gears_dir.empty()) {
+      gear_set = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, segmenter.card().dir)));
+      bank = std::make_unique<GearBank>(*gear_set, segmenter);
+      for (int g = 0; g < static_cast<int>(gear_set->gears.size()); ++g)
+        for (const auto& t : bank->tensor_names(g)) live.insert(t);
+    }
+    segmenter.prepare_inference({live.begin(), live.end()});
   }
   Segmenter segmenter;
   std::unique_ptr<GearSet> gear_set;

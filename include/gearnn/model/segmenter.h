@@ -4,6 +4,7 @@
 #include <opencv2/core.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gearnn/io/model_card.h"
 #include "gearnn/model/postprocess.h"
@@ -27,6 +28,10 @@ class Segmenter {
   const std::string& hash() const;  // SHA-256 of the card and the weights file
   int64_t weight_bytes() const;     // bytes of all parameters and buffers
   TorchModel& torch_model();
+  // Inference from now on with the fast path that keeps `live_tensors` (every
+  // tensor a loaded gear touches) switchable: TorchModel::freeze_for_inference.
+  // False when the module could not be frozen (it then runs as loaded).
+  bool prepare_inference(const std::vector<std::string>& live_tensors);
 
   // Resized, normalised planar input (3*H rows of W floats). Thread-safe.
   cv::Mat preprocess(const cv::Mat& rgb) const;

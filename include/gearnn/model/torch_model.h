@@ -31,6 +31,17 @@ class TorchModel {
   // After tensors were changed in place (a gear switch): brings derived
   // inference state (folded layers) up to date now rather than at the next forward.
   void tensors_changed();
+  // TorchScript modules: from now on forward, in eval mode without gradients,
+  // runs a frozen and inference-optimised copy (torch.jit.freeze +
+  // optimize_for_inference: constants folded, BatchNorm folded into
+  // convolutions, oneDNN layouts) in which the `live` tensors (those any loaded
+  // gear touches) stay attributes sharing storage with this model, so a gear
+  // switch copied into them is seen at once. Should any other tensor change
+  // (training, a weight load), the copy is dropped and forward runs the module
+  // as loaded. Returns false, keeping the plain module, if the module cannot
+  // be frozen. Built-in models fold their own way (no-op, true).
+  bool freeze_for_inference(const std::vector<std::string>& live);
+  bool frozen() const { return frozen_ != nullptr; }
   NamedTensors named_parameters() const;
   void train(bool on);
 
@@ -54,6 +65,11 @@ class TorchModel {
   StreetNet net_{nullptr};
   std::map<std::string, c10::optional<double>> saved_momentum_;
   std::shared_ptr<torch::jit::Module> script_;
+  std::shared_ptr<torch::jit::Module> frozen_;  // see freeze_for_inference
+  std::vector<torch::Tensor> baked_;           // tensors frozen_ holds as constants
+  int64_t baked_versions_ = 0;                 // the sum of their version counters when frozen
+  int64_t baked_version_sum() const;
+  torch::Tensor output_of(const c10::IValue& out) const;
 };
 
 }  // namespace gearnn
