@@ -68,19 +68,24 @@ std::vector<cv::Mat> negatives(const std::vector<cv::Mat>& rgb) {
 // as what the teacher sees (temperature 0: its argmax); BatchNorm fixed as when fitting gears. Learning
 // rate 0: the student keeps its weights (Adam would turn the rounding noise
 // of a ~0 gradient into full-size steps).
-TrainResult distil_one_epoch(TorchModel& model, TorchModel& teacher, const FrameSet& frames,
-                             const std::vector<cv::Mat>& pristine, double temperature = 2.0) {
+TrainResult one_epoch_at_lr0(TorchModel& model, const FrameSet& frames, const std::vector<cv::Mat>* pristine,
+                             TeacherTargets targets) {
   std::vector<TrainSample> samples;
   for (size_t i = 0; i < frames.size(); ++i)
-    samples.push_back({&frames.rgb[i], &frames.labels[i], {}, &pristine[i]});
+    samples.push_back({&frames.rgb[i], &frames.labels[i], {}, pristine ? &(*pristine)[i] : nullptr});
   TrainOptions o;
   o.epochs = 1;
   o.batch = 4;
   o.lr = 0;
   o.freeze_bn = true;
   o.progress = false;
-  o.soft = {&teacher, temperature};
+  o.soft = targets;
   return train_model(model, samples, FrameSet{}, o);
+}
+
+TrainResult distil_one_epoch(TorchModel& model, TorchModel& teacher, const FrameSet& frames,
+                             const std::vector<cv::Mat>& pristine, double temperature = 2.0) {
+  return one_epoch_at_lr0(model, frames, &pristine, {&teacher, temperature});
 }
 
 }  // namespace
@@ -171,16 +176,8 @@ TEST_CASE("hard teacher targets: the teacher's argmax on each augmented view, no
   CHECK(matched < 0.5);
   CHECK(mismatched > 2 * matched);
   // Against the all-zero labels the same student scores far worse.
-  TrainOptions o;
-  o.epochs = 1;
-  o.batch = 4;
-  o.lr = 0;
-  o.freeze_bn = true;
-  o.progress = false;
-  std::vector<TrainSample> samples;
-  for (size_t i = 0; i < frames.size(); ++i) samples.push_back({&frames.rgb[i], &frames.labels[i], {}, nullptr});
   TorchModel labelled(load_model_card(dir));
-  const double to_labels = train_model(labelled, samples, FrameSet{}, o).history.at(0).loss;
+  const double to_labels = one_epoch_at_lr0(labelled, frames, nullptr, {}).history.at(0).loss;
   INFO("against the labels " << to_labels);
   CHECK(to_labels > 2 * matched);
 }
