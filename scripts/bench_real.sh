@@ -18,13 +18,13 @@
 #                on every level with teacher targets (soft, T=2), at augment's usual budget
 # Finished steps are kept: an interrupted run resumes.
 # Usage: scripts/bench_real.sh [WORK_DIR]   (after scripts/setup.sh; installs opencv-doc)
-#   BN_STATS="shift:t2 shift keep:t2 reestimate" (default "shift:t2"), MODELS="street street-robust"
+#   BN_STATS="shift:t2 shift keep:t2 reestimate" (default "shift shift:t2"), MODELS="street street-robust"
 #   (the default), THREADS=N (LibTorch threads of the fits; default all cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/bench-real}
-bn_modes=${BN_STATS:-shift:t2}
+bn_modes=${BN_STATS:-shift shift:t2}
 models=${MODELS:-street street-robust}
 export bn_modes models
 scripts/install_footage.sh > /dev/null
