@@ -30,6 +30,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kind", choices=["tiny", "lraspp"], required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--size", help="model input WxH (default 64x48 tiny, 128x96 lraspp)")
     args = ap.parse_args()
     torch.manual_seed(0)
     if args.kind == "tiny":
@@ -39,6 +40,8 @@ def main():
         from torchvision.models.segmentation import lraspp_mobilenet_v3_large
         net = lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=len(CLASSES))
         size = (128, 96)
+    if args.size:
+        size = tuple(int(v) for v in args.size.split("x"))
     net.eval()
     os.makedirs(args.out, exist_ok=True)
     torch.jit.script(net).save(os.path.join(args.out, "model.pt"))

@@ -26,6 +26,7 @@ CLI::App* bind_batch_options(CLI::App& app, BatchArgs& a) {
   cmd->add_option("--gears", o.gears, "Gear set directory for items that name none");
   add_masks_option(cmd, o.masks);
   add_hold_option(cmd, o.hold);
+  add_batch_option(cmd, o.batch);
   cmd->add_option("--jobs", o.jobs, "Items run at once")->check(CLI::Range(1, 256));
   add_threads_option(cmd, o.threads, "usable cores / jobs", "LibTorch threads per item");
   cmd->add_option("--shard", a.shard, "Take slice I of N (0 <= I < N, by a hash of the id)");

@@ -22,6 +22,8 @@ CLI::App* bind_bench_forward_options(CLI::App& bench, BenchForwardArgs& a) {
   cmd->add_option("input", a.input, "Video supplying the frames")->required();
   cmd->add_option("--frames", a.frames, "Frames to time")->check(CLI::Range(1, 100000));
   add_threads_option(cmd, a.threads);
+  add_batch_option(cmd, a.batch);
+  cmd->add_option("--gears", a.gears, "Gear set loaded as gearnn run loads it (its first gear in place)");
   return tidy_defaults(cmd);
 }
 
@@ -48,7 +50,12 @@ void add_bench_commands(CLI::App& app) {
   bind_bench_forward_options(*bench, *f)->callback([f] {
     const int threads =
         f->threads > 0 ? f->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::cout << json_text(bench_forward(f->model, f->input, f->frames, threads), 2) << "\n";
+    BenchForwardOptions o;
+    o.frames = f->frames;
+    o.threads = threads;
+    o.batch = f->batch;
+    o.gears_dir = f->gears;
+    std::cout << json_text(bench_forward(f->model, f->input, o), 2) << "\n";
   });
 
   auto d = std::make_shared<BenchDecodeArgs>();

@@ -47,6 +47,7 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   add_threads_option(cmd, o.threads);
   add_decode_threads_option(cmd, o.decode_threads);
   add_hold_option(cmd, o.hold);
+  add_batch_option(cmd, o.batch);
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   cmd->add_option("--html", a.html, "Also write the HTML report (as gearnn report OUT) to this file");

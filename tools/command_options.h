@@ -63,9 +63,10 @@ CLI::App* bind_probe_options(CLI::App& app, ProbeArgs& a);
 CLI::App* bind_bench_group(CLI::App& app);
 
 struct BenchForwardArgs {
-  std::string model, input;
+  std::string model, input, gears;
   int frames = 100;
   int threads = 0;  // 0 = all cores
+  int batch = 1;
 };
 CLI::App* bind_bench_forward_options(CLI::App& bench, BenchForwardArgs& a);
 

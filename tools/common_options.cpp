@@ -64,6 +64,15 @@ CLI::Option* add_hold_option(CLI::App* cmd, int& hold, const std::string& descri
   return cmd->add_option("--hold", hold, description)->check(CLI::Range(1, 1000000));
 }
 
+CLI::Option* add_batch_option(CLI::App* cmd, int& batch) {
+  return cmd
+      ->add_option("--batch", batch,
+                   "Consecutive frames segmented in one forward; a gear switch or the end of the input closes a "
+                   "batch early. On live input a frame waits for the next BATCH-1 frames: up to BATCH-1 frame "
+                   "intervals of added latency")
+      ->check(CLI::Range(1, 64));
+}
+
 CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks) {
   return cmd->add_option("--masks", masks, "Masks to write: none, ids, color")
       ->check(CLI::IsMember({"none", "ids", "color"}));

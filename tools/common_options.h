@@ -42,6 +42,8 @@ CLI::Validator finite_number(double lo, double hi, bool lo_open = false);
 CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
                              const std::string& description = "Frames a new gear must match before switching");
 CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks);
+// Frames a forward (`gearnn run`, batch, bench forward).
+CLI::Option* add_batch_option(CLI::App* cmd, int& batch);
 
 // --targets labels|teacher, --teacher DIR and --temperature T (sensitivity,
 // fit-gears, train). T is checked here (finite, above 0); that it needs

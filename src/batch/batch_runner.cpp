@@ -85,7 +85,7 @@ struct ItemOutcome {
 std::vector<std::string> gearnn_run_argv(const BatchItem& item, const std::string& key, const std::string& out_dir,
                                          const BatchOptions& o, int threads) {
   std::vector<std::string> argv = {o.gearnn_exe, "run", item.input, "--model", item.model, "--out", out_dir,
-                                   "--masks", o.masks, "--hold", std::to_string(o.hold), "--threads",
+                                   "--masks", o.masks, "--hold", std::to_string(o.hold), "--batch", std::to_string(o.batch), "--threads",
                                    std::to_string(threads), "--quiet", "--tag",
                                    json_text(json{{"batch_id", item.id}, {"key", key}})};
   if (!item.gears.empty()) argv.insert(argv.end(), {"--gears", item.gears});

@@ -1,13 +1,16 @@
 #include "gearnn/model/bench.h"
 
 #include <chrono>
+#include <memory>
+#include <set>
 #include <vector>
 
 #include "gearnn/common/errors.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/io/video_reader.h"
 #include "gearnn/model/gear_bank.h"
 #include "gearnn/model/segmenter.h"
-#include "gearnn/model/torch_model.h"
+#include "gearnn/model/postprocess.h"
 
 namespace gearnn {
 
@@ -16,10 +19,20 @@ static double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-json bench_forward(const std::string& model_dir, const std::string& input, int frames, int threads) {
-  set_torch_threads(threads);
+json bench_forward(const std::string& model_dir, const std::string& input, const BenchForwardOptions& o) {
+  set_torch_threads(o.threads);
   Segmenter model(model_dir);
-  model.prepare_inference({});
+  std::unique_ptr<GearSet> gears;
+  std::unique_ptr<GearBank> bank;
+  std::set<std::string> live;
+  if (!o.gears_dir.empty()) {
+    gears = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, model_dir)));
+    bank = std::make_unique<GearBank>(*gears, model);
+    for (int g = 0; g < static_cast<int>(gears->gears.size()); ++g)
+      for (const auto& t : bank->tensor_names(g)) live.insert(t);
+  }
+  const bool frozen = model.prepare_inference({live.begin(), live.end()});
+  if (bank && !gears->gears.empty()) bank->apply(0);
   std::vector<cv::Mat> inputs;
   cv::Size frame_size;
   {
@@ -27,31 +40,33 @@ json bench_forward(const std::string& model_dir, const std::string& input, int f
     ropt.measure = false;
     VideoReader reader(input, ropt);
     DecodedFrame f;
-    while (static_cast<int>(inputs.size()) < frames && reader.read(f)) {
+    while (static_cast<int>(inputs.size()) < o.frames && reader.read(f)) {
       inputs.push_back(model.preprocess(f.rgb));
       frame_size = f.rgb.size();
     }
   }
   if (inputs.empty()) fail(input, "no frames");
-  const ModelCard& c = model.card();
-  for (int i = 0; i < 5; ++i) model.infer(inputs[i % inputs.size()], frame_size);  // warm-up
+  // The frames in batches of o.batch (the last one may be shorter).
+  std::vector<std::vector<cv::Mat>> batches;
+  for (size_t i = 0; i < inputs.size(); i += o.batch)
+    batches.emplace_back(inputs.begin() + i, inputs.begin() + std::min(inputs.size(), i + o.batch));
+  for (int i = 0; i < 3; ++i) model.forward_batch(batches[i % batches.size()]);  // warm-up
   // Forward only, as a deployed model would be timed on its own.
   auto t0 = Clock::now();
-  {
-    c10::InferenceMode guard;
-    for (auto& in : inputs) {
-      auto x = torch::from_blob(in.ptr<float>(), {1, 3, c.input_height, c.input_width}, torch::kFloat32);
-      auto y = model.torch_model().forward(x);
-      (void)y;
-    }
-  }
+  for (const auto& b : batches) model.forward_batch(b);
   const double forward_s = seconds_since(t0);
   t0 = Clock::now();
-  for (auto& in : inputs) model.infer(in, frame_size);
+  for (const auto& b : batches)
+    for (const cv::Mat& logits : model.forward_batch(b)) logits_to_ids(logits, frame_size);
   const double infer_s = seconds_since(t0);
   const double n = static_cast<double>(inputs.size());
+  const ModelCard& c = model.card();
   return {{"frames", inputs.size()},
-          {"threads", threads},
+          {"threads", o.threads},
+          {"batch", o.batch},
+          {"gears", o.gears_dir.empty() ? json(nullptr) : json(o.gears_dir)},
+          {"live_tensors", live.size()},
+          {"frozen", frozen},
           {"input_size", {c.input_width, c.input_height}},
           {"frame_size", {frame_size.width, frame_size.height}},
           {"forward_fps", n / forward_s},

@@ -65,19 +65,40 @@ cv::Mat Segmenter::preprocess(const cv::Mat& rgb) const {
   return chw;
 }
 
-cv::Mat Segmenter::forward(const cv::Mat& chw) {
+cv::Mat Segmenter::forward(const cv::Mat& chw) { return forward_batch({chw}).front(); }
+
+std::vector<cv::Mat> Segmenter::forward_batch(const std::vector<cv::Mat>& inputs) {
   const ModelCard& c = card();
+  const int64_t n = static_cast<int64_t>(inputs.size());
+  const int64_t plane = 3 * int64_t{c.input_height} * c.input_width;
+  if (n == 0) return {};
+  for (const cv::Mat& in : inputs)
+    if (in.type() != CV_32FC1 || in.rows != 3 * c.input_height || in.cols != c.input_width || !in.isContinuous())
+      fail(c.dir, "model input is not a preprocessed frame of " + std::to_string(c.input_width) + "x" +
+                      std::to_string(c.input_height));
   torch::Tensor logits;
   {
     c10::InferenceMode guard;
-    auto x = torch::from_blob(const_cast<float*>(chw.ptr<float>()), {1, 3, c.input_height, c.input_width},
-                              torch::kFloat32);
-    logits = impl_->model->forward(x).to(torch::kFloat32).squeeze(0).contiguous();
+    torch::Tensor x;
+    if (n == 1) {  // no copy for a single frame
+      x = torch::from_blob(const_cast<float*>(inputs[0].ptr<float>()), {1, 3, c.input_height, c.input_width},
+                           torch::kFloat32);
+    } else {
+      x = torch::empty({n, 3, c.input_height, c.input_width}, torch::kFloat32);
+      for (int64_t i = 0; i < n; ++i)
+        std::memcpy(x.data_ptr<float>() + i * plane, inputs[i].ptr<float>(), plane * sizeof(float));
+    }
+    logits = impl_->model->forward(x).to(torch::kFloat32).contiguous();
   }
-  const int dims[3] = {static_cast<int>(logits.size(0)), static_cast<int>(logits.size(1)),
-                       static_cast<int>(logits.size(2))};
-  cv::Mat out(3, dims, CV_32F);
-  std::memcpy(out.data, logits.data_ptr<float>(), logits.numel() * sizeof(float));
+  const int dims[3] = {static_cast<int>(logits.size(1)), static_cast<int>(logits.size(2)),
+                       static_cast<int>(logits.size(3))};
+  const size_t bytes = logits[0].numel() * sizeof(float);
+  std::vector<cv::Mat> out;
+  for (int64_t i = 0; i < n; ++i) {
+    cv::Mat m(3, dims, CV_32F);
+    std::memcpy(m.data, reinterpret_cast<const char*>(logits.data_ptr<float>()) + i * bytes, bytes);
+    out.push_back(m);
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "frame_pipeline.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -46,8 +47,8 @@ class FramePipeline {
  public:
   FramePipeline(const RunOptions& o, cv::Size output_size, VideoReader& reader, Segmenter& model, const GearSet* gears, GearBank* bank,
                 const std::vector<std::unique_ptr<FrameSink>>& sinks)
-      : o_(o), output_size_(output_size), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(o.queue_size),
-        segmented_(o.queue_size), selector_(gears ? *gears : no_gears_, o.hold),
+      : o_(o), output_size_(output_size), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(std::max(o.queue_size, o.batch)),
+        segmented_(std::max(o.queue_size, o.batch)), selector_(gears ? *gears : no_gears_, o.hold),
         reference_masks_(o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir)) {}
 
   PipelineOutcome run() {
@@ -91,26 +92,54 @@ class FramePipeline {
   // Runs in the calling thread; gear overlays happen in this thread only, between forwards.
   void infer_frames() {
     try {
-      while (auto w = decoded_.pop()) {
-        if (failure_.failed()) break;
-        if (bank_) {
-          w->gear = selector_.update(w->frame.features);
-          bank_->apply(w->gear);
+      std::optional<Work> next = next_frame();
+      while (next && !failure_.failed()) {
+        // A batch: up to o_.batch consecutive frames that use the same gear.
+        std::vector<Work> batch;
+        batch.push_back(std::move(*next));
+        next.reset();
+        while (static_cast<int>(batch.size()) < o_.batch && (next = next_frame()) && next->gear == batch[0].gear) {
+          batch.push_back(std::move(*next));
+          next.reset();
         }
-        const auto t0 = Clock::now();
-        w->logits = model_.forward(w->input);
-        w->infer_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        tally_.infer_ms += w->infer_ms;
-        tally_.estimate_ms += w->frame.estimate_ms;
-        ++tally_.gear_usage[w->gear];
-        w->input.release();
-        if (!segmented_.push(std::move(*w))) break;
+        if (failure_.failed()) break;
+        if (!infer_batch(batch)) break;
+        if (!next) next = next_frame();
       }
     } catch (...) {
       failure_.set(std::current_exception());
     }
     decoded_.close();
     segmented_.close();
+  }
+
+  // The next decoded frame with its gear chosen (the selector sees every frame once, in order).
+  std::optional<Work> next_frame() {
+    auto w = decoded_.pop();
+    if (w && bank_) w->gear = selector_.update(w->frame.features);
+    return w;
+  }
+
+  // Overlays the batch's gear, segments its frames in one forward and passes
+  // them on. False when the writer has stopped.
+  bool infer_batch(std::vector<Work>& batch) {
+    if (bank_) bank_->apply(batch[0].gear);
+    std::vector<cv::Mat> inputs;
+    for (Work& w : batch) inputs.push_back(w.input);
+    const auto t0 = Clock::now();
+    std::vector<cv::Mat> logits = model_.forward_batch(inputs);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Work& w = batch[i];
+      w.logits = std::move(logits[i]);
+      w.infer_ms = ms / batch.size();  // a frame's share of the batch's forward
+      w.input.release();
+      tally_.infer_ms += w.infer_ms;
+      tally_.estimate_ms += w.frame.estimate_ms;
+      ++tally_.gear_usage[w.gear];
+      if (!segmented_.push(std::move(w))) return false;
+    }
+    return true;
   }
 
   void write_frames(Progress& progress) {

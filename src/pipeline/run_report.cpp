@@ -41,6 +41,7 @@ json gears_json(const RunFacts& f) {
 
 json options_json(const RunOptions& o) {
   return {{"hold", o.hold},
+          {"batch", o.batch},
           {"masks", o.masks},
           {"max_frames", o.max_frames},
           {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};

@@ -42,6 +42,7 @@ struct BatchOptions {
   std::string model, gears;    // defaults for items that name none
   std::string masks = "ids";   // as `gearnn run --masks`
   int hold = 1;
+  int batch = 1;  // frames a forward in each run (results equal within float rounding: not in the key)
   int jobs = 1;                // items run at once
   int threads = 0;             // LibTorch threads per item; 0 = cores / jobs
   Shard shard;

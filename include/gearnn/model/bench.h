@@ -8,9 +8,17 @@
 namespace gearnn {
 
 // Bare model: forward passes on preprocessed frames taken from `input`
-// (decoded beforehand, so no decoding is timed). Reports forward-only fps and
-// forward + logits resize + argmax fps.
-json bench_forward(const std::string& model_dir, const std::string& input, int frames, int threads);
+// (decoded beforehand, so no decoding is timed), `batch` frames a forward.
+// With `gears_dir`, its gears are loaded as `gearnn run` loads them (their
+// tensors kept switchable) and the first is in place. Reports forward-only
+// fps and forward + logits resize + argmax fps.
+struct BenchForwardOptions {
+  int frames = 100;
+  int threads = 1;
+  int batch = 1;
+  std::string gears_dir;  // empty: no gears
+};
+json bench_forward(const std::string& model_dir, const std::string& input, const BenchForwardOptions& o);
 
 // Decoding alone (no colour conversion), and decoding with conversion and
 // quality features, over the whole input.

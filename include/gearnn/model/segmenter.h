@@ -37,6 +37,8 @@ class Segmenter {
   cv::Mat preprocess(const cv::Mat& rgb) const;
   // Logits for one preprocessed input: a 3-d CV_32F Mat {classes, h, w}.
   cv::Mat forward(const cv::Mat& input);
+  // Logits for several inputs in one forward (a batch): one Mat per input, in order.
+  std::vector<cv::Mat> forward_batch(const std::vector<cv::Mat>& inputs);
   // Class ids at `frame_size`: forward, then logits_to_ids.
   cv::Mat infer(const cv::Mat& input, cv::Size frame_size);
   cv::Mat predict(const cv::Mat& rgb);

@@ -33,6 +33,10 @@ struct RunOptions {
   int threads = 0;            // LibTorch intra-op threads; 0 = all cores
   int decode_threads = 1;
   int hold = 1;               // hysteresis: frames a new gear must match before switching
+  // Consecutive frames with the same gear segmented in one forward: a gear
+  // switch or the end of the input closes a batch early. The first frame of a
+  // batch waits for the next batch-1 frames (latency on live input).
+  int batch = 1;
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
   // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).

@@ -1,0 +1,80 @@
+// --batch N: frames segmented in batches give what one frame a forward gives,
+// and a gear switch closes a batch (a frame is never segmented with a neighbour's gear).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <opencv2/core.hpp>
+
+#include "gearnn/common/json_io.h"
+#include "gearnn/io/label_io.h"
+#include "gearnn/model/segmenter.h"
+#include "gearnn/pipeline/run_video.h"
+#include "test_support.h"
+
+using namespace gearnn;
+using namespace gearnn::test;
+
+TEST_CASE("Segmenter::forward_batch gives each frame's own logits", "[model][batch][torch]") {
+  for (const std::string& model_dir : {source_dir() + "/data/models/street", torchscript_model("tiny")}) {
+    Segmenter model(model_dir);
+    model.prepare_inference({});  // the frozen module for TorchScript, as gearnn run uses
+    std::vector<cv::Mat> inputs;
+    for (int i = 0; i < 3; ++i) {  // frames that differ, so a mixed-up batch shows
+      cv::Mat rgb(192, 320, CV_8UC3);
+      cv::theRNG().state = 100 + i;
+      cv::randu(rgb, 0, 60 + 90 * i);  // darker and brighter noise
+      inputs.push_back(model.preprocess(rgb));
+    }
+    const std::vector<cv::Mat> batched = model.forward_batch(inputs);
+    REQUIRE(batched.size() == 3);
+    for (int i = 0; i < 3; ++i) {
+      const cv::Mat alone = model.forward(inputs[i]);
+      REQUIRE(alone.size == batched[i].size);
+      CHECK(cv::norm(alone, batched[i], cv::NORM_INF) < 1e-4);
+      if (i > 0) CHECK(cv::norm(batched[i], batched[i - 1], cv::NORM_INF) > 1e-2);
+    }
+    const std::string message = error_of([&] { model.forward_batch({cv::Mat::zeros(10, 10, CV_32F)}); });
+    CHECK(message.find("not a preprocessed frame") != std::string::npos);
+  }
+}
+
+TEST_CASE("run --batch: same gears and masks as one frame a forward, batches cut at gear switches",
+          "[run][batch][gears][torch]") {
+  const std::string dir = scratch_dir("run-batch");
+  // The QP changes every 5 frames, so with --batch 4 batches end early at switches.
+  {
+    std::ofstream(dir + "/s.json") << R"({"segments": [{"frames": [0, 5], "qp": 22}, {"frames": [5, 10], "qp": 50},
+      {"frames": [10, 15], "qp": 30}, {"frames": [15, 20], "qp": 46}, {"frames": [20, 26], "qp": 24}]})";
+  }
+  const std::string clip = synth_clip(26, 480, 272, 4242);
+  const std::string video = dir + "/dyn.mp4";
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + video + " --schedule " + dir + "/s.json");
+  RunOptions o;
+  o.input = video;
+  o.model_dir = source_dir() + "/data/models/street";
+  o.gears_dir = "qp";
+  o.gt_dir = clip + "/labels";
+  o.threads = 1;
+  o.progress = false;
+  o.out_dir = dir + "/one";
+  const json one = run_video(o);
+  o.batch = 4;
+  o.out_dir = dir + "/four";
+  const json four = run_video(o);
+
+  CHECK(four["options"]["batch"] == 4);
+  REQUIRE(one["gear_switches"].get<int>() >= 3);
+  CHECK(four["gear_switches"] == one["gear_switches"]);
+  CHECK(four["gear_usage"] == one["gear_usage"]);
+  CHECK(four["frames"] == 26);
+  CHECK(four["metrics"]["miou"].get<double>() == Approx(one["metrics"]["miou"].get<double>()).margin(1e-4));
+  const auto a = read_lines(dir + "/one/frames.jsonl"), b = read_lines(dir + "/four/frames.jsonl");
+  REQUIRE(a.size() == 26);
+  REQUIRE(b.size() == 26);
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i]["gear"] == a[i]["gear"]);
+    // A frame segmented with another gear differs in many pixels; rounding in a batch in a few at most.
+    const cv::Mat ma = read_label_png(frame_png_path(dir + "/one/masks", static_cast<int64_t>(i)));
+    const cv::Mat mb = read_label_png(frame_png_path(dir + "/four/masks", static_cast<int64_t>(i)));
+    CHECK(cv::countNonZero(ma != mb) <= 20);
+  }
+}
