@@ -2,11 +2,14 @@
 # The main job on shipped data: segments the shipped dynamic-distortion clip
 # with each shipped model (street: trained on clean frames; street-robust: then
 # fine-tuned on every distortion level), without gears and with each of its
-# gear sets, and prints the mIoU of each. Outputs go to out/demo/.
+# gear sets, then the shipped baselines (data/models/baselines: augment and
+# stability training, the same budget as street-robust) and the shipped
+# default (data/models/default.json, what `gearnn run` uses without --model),
+# and prints the mIoU of each. Outputs go to out/demo/.
 # (Run scripts/setup.sh first.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gearnn=build/gearnn
+gearnn=${GEARNN:-build/gearnn}
 clip=data/samples/street-dynamic
 out=out/demo
 mkdir -p "$out"
@@ -24,4 +27,11 @@ for model in data/models/street data/models/street-robust; do
     printf '%-38s %s\n' "$name with $set_name gears:" "$(miou "$out/$name/gears-$set_name/report.json")"
   done
 done
+for model in data/models/baselines/*/; do
+  name=baselines-$(basename "$model")
+  $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name" --masks color --quiet
+  printf '%-38s %s\n' "baseline $(basename "$model"):" "$(miou "$out/$name/report.json")"
+done
+$gearnn run "$clip/video.mp4" --gt "$clip/labels" --out "$out/default" --masks color --quiet
+printf '%-38s %s\n' "shipped default (no --model):" "$(miou "$out/default/report.json")"
 echo "masks, per-frame records and reports: $out/"

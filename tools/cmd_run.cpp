@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common_options.h"
 #include "gearnn/common/json_io.h"
+#include "gearnn/io/shipped_data.h"
 #include "gearnn/report/html_report.h"
 
 namespace gearnn::cli {
@@ -16,7 +17,9 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   RunOptions& o = a.options;
   CLI::App* cmd = add_command(app, "run", "Segment a video, switching gears by measured frame quality");
   cmd->add_option("input", o.input, "Video file or image sequence (e.g. frames/%06d.png)")->required();
-  cmd->add_option("--model", o.model_dir, "Model directory (model.json + weights)")->required();
+  cmd->add_option("--model", o.model_dir,
+                  "Model directory (model.json + weights) or shipped model name; without it the shipped default "
+                  "(data/models/default.json) with its gear set, unless --gears is given");
   cmd->add_option("--gears", o.gears_dir, "Gear set directory (gears.json + gear files)");
   cmd->add_option("--gt", o.gt_dir, "Ground-truth label directory (%06d.png, from frame 0)");
   cmd->add_option("--reference", o.reference_dir,
@@ -76,6 +79,14 @@ void run_command(RunArgs& a) {
     if (!o.tag.is_object()) fail("--tag", "must be a JSON object");
   }
   o.progress = !a.quiet;
+  if (o.model_dir.empty()) {
+    const DefaultModel d = find_default_model();
+    o.model_dir = d.model_dir;
+    if (o.gears_dir.empty()) o.gears_dir = d.gears_dir;
+    if (!a.quiet)
+      std::fprintf(stderr, "no --model: the shipped default %s%s%s (%s)\n", o.model_dir.c_str(),
+                   o.gears_dir.empty() ? "" : " with gears ", o.gears_dir.c_str(), d.file.c_str());
+  }
   for (const std::string& kv : a.input_options) {  // checked to have KEY=VALUE when parsed
     const auto eq = kv.find('=');
     o.input_options[kv.substr(0, eq)] = kv.substr(eq + 1);

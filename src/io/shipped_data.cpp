@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "gearnn/common/errors.h"
+#include "gearnn/common/json_io.h"
 
 // Where share/gearnn sits relative to the installed binary (from GNUInstallDirs).
 #ifndef GEARNN_SHARE_FROM_BIN
@@ -87,6 +88,30 @@ std::string find_gear_set_dir(const std::string& arg, const std::string& model_d
     }
   }
   fail(arg, "no such gear set directory or shipped gear set (searched " + joined(searched) + ")");
+}
+
+DefaultModel find_default_model(const std::vector<DataRoot>& roots) {
+  std::vector<std::string> searched;
+  for (const auto& root : roots) {
+    const fs::path file = fs::path(root.dir) / "models" / "default.json";
+    if (!fs::is_regular_file(file)) {
+      searched.push_back(file.string());
+      continue;
+    }
+    const json j = read_json_file(file.string());
+    return naming_json_errors(file.string(), [&] {
+      auto resolve = [&](const std::string& p) { return (file.parent_path() / p).lexically_normal().string(); };
+      DefaultModel d;
+      d.file = file.string();
+      d.model_dir = resolve(j.at("model").get<std::string>());
+      if (j.contains("gears") && !j.at("gears").is_null()) d.gears_dir = resolve(j.at("gears").get<std::string>());
+      if (!fs::is_directory(d.model_dir)) fail(d.file, "model " + d.model_dir + " is not a directory");
+      if (!d.gears_dir.empty() && !fs::is_directory(d.gears_dir))
+        fail(d.file, "gear set " + d.gears_dir + " is not a directory");
+      return d;
+    });
+  }
+  fail("--model", "not given, and no shipped default model (searched " + joined(searched) + ")");
 }
 
 std::string find_config_file(const std::string& arg, const std::string& kind, const std::vector<DataRoot>& roots) {

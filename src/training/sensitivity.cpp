@@ -1,5 +1,7 @@
 #include "sensitivity.h"
 
+#include <chrono>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <set>
 
@@ -110,6 +112,8 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
     model.train(false);  // statistics fixed: gradients of the deployed network
     const int batch = 4;
     int batches = 0;
+    int64_t samples = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     Progress bar("sensitivity " + level.level.name, static_cast<int64_t>(level.train.size() / batch),
                  progress && Progress::stderr_is_terminal());
     for (size_t start = 0; start + 1 < level.train.size(); start += batch) {
@@ -139,9 +143,15 @@ std::map<std::string, double> level_sensitivity(TorchModel& model, const LevelDa
       target_loss(logits, labels, pristine, card, soft).backward();
       torch::NoGradGuard no_grad;
       for (auto& [name, p] : named) grad_sq[name] += p.grad().pow(2);
+      samples += static_cast<int64_t>(end - start);
       bar.update(++batches);
     }
     bar.finish();
+    if (progress) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "sensitivity %s: %lld samples, %.1f samples/s\n", level.level.name.c_str(),
+                   static_cast<long long>(samples), secs > 0 ? samples / secs : 0.0);
+    }
     torch::NoGradGuard no_grad;
     for (auto& [name, p] : named) {
       scores[name] = (grad_sq[name] / std::max(1, batches) * p.detach().pow(2)).sum().item<double>();

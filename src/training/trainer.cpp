@@ -17,7 +17,8 @@ namespace gearnn {
 namespace F = torch::nn::functional;
 
 json EpochLog::to_json() const {
-  return {{"epoch", epoch}, {"loss", loss}, {"val_miou", val_miou}, {"lr", lr}, {"seconds", seconds}};
+  return {{"epoch", epoch},     {"loss", loss},       {"val_miou", val_miou},
+          {"lr", lr},           {"seconds", seconds}, {"samples_per_second", samples_per_second}};
 }
 
 torch::Tensor to_input_batch(const std::vector<cv::Mat>& rgb, const ModelCard& card) {
@@ -201,7 +202,8 @@ void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, Tra
   naming_json_errors(files.state, [&] {
     s.next_epoch = saved.at("epoch").get<int>() + 1;
     for (const auto& e : saved.at("history"))
-      s.result.history.push_back({e.at("epoch"), e.at("loss"), e.at("val_miou"), e.at("lr"), e.at("seconds")});
+      s.result.history.push_back({e.at("epoch"), e.at("loss"), e.at("val_miou"), e.at("lr"), e.at("seconds"),
+                                  e.value("samples_per_second", 0.0)});
     s.result.best_epoch = saved.at("best_epoch");
     s.result.best_val_miou = saved.at("best_val_miou");
   });
@@ -263,7 +265,7 @@ torch::Tensor batch_loss(TorchModel& model, const Batch& batch, const TrainOptio
 
 struct EpochLoss {
   double sum = 0, lr = 0;  // lr: the rate of the epoch's last step
-  int64_t steps = 0;
+  int64_t steps = 0, samples = 0;
   double mean() const { return steps ? sum / steps : 0; }
 };
 
@@ -294,6 +296,7 @@ EpochLoss train_epoch(TorchModel& model, const std::vector<TrainSample>& train, 
     }
     loss.sum += step_loss.item<double>();
     ++loss.steps;
+    loss.samples += static_cast<int64_t>(e - b);
     char extra[64];
     std::snprintf(extra, sizeof extra, "loss %.4f", loss.mean());
     progress.update(loss.steps, extra);
@@ -341,8 +344,8 @@ void print_epoch(const TrainOptions& o, const std::vector<EpochLog>& history, bo
   for (const auto& h : history) mean += h.seconds / history.size();
   const int left = o.epochs - log.epoch - 1;
   const std::string eta = left > 0 ? ", ETA " + format_duration(mean * left) : "";
-  std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s%s\n", o.label.c_str(), log.epoch + 1, o.epochs, log.loss,
-               val_text, log.seconds, eta.c_str());
+  std::fprintf(stderr, "%s epoch %d/%d: loss %.4f%s, %.0f s (%.1f samples/s)%s\n", o.label.c_str(), log.epoch + 1,
+               o.epochs, log.loss, val_text, log.seconds, log.samples_per_second, eta.c_str());
 }
 
 }  // namespace
@@ -364,9 +367,11 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
   for (int epoch = s.next_epoch; epoch < o.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     const EpochLoss loss = train_epoch(model, train, o, epoch, s.opt);
+    const double train_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double val_miou = validation_miou(model, val);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    s.result.history.push_back({epoch, loss.mean(), val_miou, loss.lr, secs});
+    s.result.history.push_back(
+        {epoch, loss.mean(), val_miou, loss.lr, secs, train_secs > 0 ? loss.samples / train_secs : 0.0});
     keep_if_best(model, val, epoch, val_miou, s);
     if (!o.checkpoint_dir.empty()) save_checkpoint(model, o.checkpoint_dir, checkpoint, epoch, s);
     if (o.progress) print_epoch(o, s.result.history, val.size() != 0);

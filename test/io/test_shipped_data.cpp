@@ -165,3 +165,34 @@ TEST_CASE("load_model_card finds a shipped model by name through $GEARNN_DATA_DI
   const std::string exe = fs::read_symlink("/proc/self/exe").string();
   CHECK(shipped_data_roots()[1].dir == (fs::path(exe).parent_path() / "../share/gearnn").lexically_normal().string());
 }
+
+TEST_CASE("the shipped default: the first models/default.json, paths relative to it, errors by name",
+          "[shipped][errors]") {
+  const Layout l("default-model");
+  const auto roots = shipped_data_roots(l.exe, l.env.c_str());
+  CHECK(error_of([&] { find_default_model(roots); }).find(l.data + "/models/default.json") != std::string::npos);
+  Layout::dir(l.data + "/models/street/gears/combined");
+  write_text_file(l.data + "/models/default.json", R"({"model": "street", "gears": "street/gears/combined"})");
+  DefaultModel d = find_default_model(roots);
+  CHECK(d.model_dir == l.data + "/models/street");
+  CHECK(d.gears_dir == l.data + "/models/street/gears/combined");
+  CHECK(d.file == l.data + "/models/default.json");
+  // An earlier root wins; "gears": null means none.
+  Layout::dir(l.env + "/models/mine");
+  write_text_file(l.env + "/models/default.json", R"({"model": "mine", "gears": null})");
+  d = find_default_model(roots);
+  CHECK(d.model_dir == l.env + "/models/mine");
+  CHECK(d.gears_dir.empty());
+  write_text_file(l.env + "/models/default.json", R"({"model": "gone"})");
+  std::string e = error_of([&] { find_default_model(roots); });
+  CHECK(e.rfind(l.env + "/models/default.json: ", 0) == 0);
+  CHECK(e.find("not a directory") != std::string::npos);
+  write_text_file(l.env + "/models/default.json", R"({"gears": "x"})");
+  CHECK(error_of([&] { find_default_model(roots); }).rfind(l.env + "/models/default.json: ", 0) == 0);
+}
+
+TEST_CASE("the shipped default.json names a shipped model and gear set", "[shipped]") {
+  const DefaultModel d = find_default_model({{test::source_dir() + "/data", test::source_dir() + "/configs"}});
+  CHECK(fs::exists(d.model_dir + "/model.json"));
+  CHECK((d.gears_dir.empty() || fs::exists(d.gears_dir + "/gears.json")));
+}

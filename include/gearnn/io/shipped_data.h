@@ -32,6 +32,15 @@ std::string find_model_dir(const std::string& arg, const std::vector<DataRoot>& 
 std::string find_gear_set_dir(const std::string& arg, const std::string& model_dir,
                               const std::vector<DataRoot>& roots = shipped_data_roots());
 
+// The shipped default configuration, models/default.json in the first data
+// root that has one: {"model": DIR, "gears": DIR or null}, paths relative to
+// the file. `gearnn run` uses it when no --model is given.
+struct DefaultModel {
+  std::string model_dir, gears_dir;  // gears_dir empty: none
+  std::string file;                  // the default.json read
+};
+DefaultModel find_default_model(const std::vector<DataRoot>& roots = shipped_data_roots());
+
 // A config file argument of a KIND ("ladders", "schedules"): an existing file
 // as given, else a bare name looked up as ROOT-configs/KIND/NAME or NAME.json.
 std::string find_config_file(const std::string& arg, const std::string& kind,

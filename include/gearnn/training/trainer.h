@@ -59,6 +59,7 @@ struct TrainOptions {
 struct EpochLog {
   int epoch;
   double loss, val_miou, lr, seconds;
+  double samples_per_second = 0;  // training samples (forward + backward) a second, validation excluded
   json to_json() const;
 };
 
