@@ -10,7 +10,8 @@
 # gearnn, ...), the median of the per-pair ratios peer/gearnn (gearnn's speed-up;
 # also against the peer's own clock, which starts after Python has imported torch),
 # both mIoUs (they must agree to 1e-4), and the forward alone, gears loaded
-# (`gearnn bench forward --gears` against the peer's --forward-frames).
+# (`gearnn bench forward --gears` against the peer's --forward-frames), and
+# gearnn's forward per frame at --batch 1, 2 and 4.
 # Installs python3-av (Debian) if missing. Finished set-up steps are kept.
 # Usage: scripts/bench_peer.sh [WORK_DIR]   (default build/bench-peer; THREADS=2, ROUNDS=5, BATCH=1)
 set -euo pipefail
@@ -99,4 +100,12 @@ for name, (model, gears) in models.items():
         fb.append(json.loads(wall(peer + ["--forward-frames", "100"])[1])["forward_ms"])
     print(f"  forward, gears loaded: gearnn {statistics.median(fa):.2f} ms, peer {statistics.median(fb):.2f} ms "
           f"per frame: gearnn/peer {statistics.median(x / y for x, y in zip(fa, fb)):.2f}")
+    # What --batch does to the forward (the default is chosen from this).
+    by_batch = {b: [] for b in (1, 2, 4)}
+    for _ in range(3):
+        for b in by_batch:
+            r = json.loads(wall([gearnn, "bench", "forward", "--model", model, "--gears", gears, clip, "--frames", "96",
+                                 "--threads", threads, "--batch", str(b)])[1])
+            by_batch[b].append(r["forward_ms"])
+    print("  forward by --batch: " + ", ".join(f"{b}: {statistics.median(v):.2f} ms" for b, v in by_batch.items()))
 PY

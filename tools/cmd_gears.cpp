@@ -45,6 +45,10 @@ CLI::App* bind_select_options(CLI::App& app, SelectJob& j) {
   cmd->add_option("--budget", j.budget, "Per gear: a share of the model (e.g. 0.5%) or bytes (e.g. 2048)");
   cmd->add_option("--mode", j.mode, "per-level (one knapsack per level) or shared (one set for all)")
       ->check(CLI::IsMember({"per-level", "shared"}));
+  cmd->add_option("--units", j.units,
+                  "What is chosen whole: tensors (each alone), stats (a BatchNorm layer's running_mean and "
+                  "running_var together), layers (all of a BatchNorm layer's tensors together)")
+      ->check(CLI::IsMember({"tensors", "stats", "layers"}));
   cmd->add_option("--out", j.out, "Selection JSON");
   return tidy_defaults(cmd);
 }

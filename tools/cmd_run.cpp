@@ -18,8 +18,8 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   CLI::App* cmd = add_command(app, "run", "Segment a video, switching gears by measured frame quality");
   cmd->add_option("input", o.input, "Video file or image sequence (e.g. frames/%06d.png)")->required();
   cmd->add_option("--model", o.model_dir,
-                  "Model directory (model.json + weights) or shipped model name; without it the shipped default "
-                  "(data/models/default.json) with its gear set, unless --gears is given");
+                  "Model directory (model.json + weights) or shipped model name; without it, the model and gear set "
+                  "named in data/models/default.json (its gear set unless --gears is given)");
   cmd->add_option("--gears", o.gears_dir, "Gear set directory (gears.json + gear files)");
   cmd->add_option("--gt", o.gt_dir, "Ground-truth label directory (%06d.png, from frame 0)");
   cmd->add_option("--reference", o.reference_dir,

@@ -110,10 +110,26 @@ int64_t usable_budget(const Candidates& c, int64_t budget) {
   return budget;
 }
 
-KnapsackResult best_tensors(const Candidates& c, const std::vector<double>& values, int64_t budget) {
+// The best units under the budget, as chosen tensors (indices ascending).
+KnapsackResult best_tensors(const Candidates& c, const std::vector<std::vector<size_t>>& units,
+                            const std::vector<double>& values, int64_t budget) {
   std::vector<KnapsackItem> items;
-  for (size_t i = 0; i < c.names.size(); ++i) items.push_back({c.costs[i], values[i]});
-  return solve_knapsack(items, budget, granularity(c));
+  for (const auto& u : units) {
+    KnapsackItem item{0, 0.0};
+    for (size_t i : u) item.cost += c.costs[i], item.value += values[i];
+    items.push_back(item);
+  }
+  const KnapsackResult by_unit = solve_knapsack(items, budget, granularity(c));
+  KnapsackResult r;
+  r.cost = by_unit.cost;
+  r.value = by_unit.value;
+  for (size_t k : by_unit.chosen) r.chosen.insert(r.chosen.end(), units[k].begin(), units[k].end());
+  std::sort(r.chosen.begin(), r.chosen.end());
+  return r;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 json level_selection(const std::string& name, const KnapsackResult& r, const Candidates& c, int64_t model_bytes) {
@@ -127,6 +143,38 @@ json level_selection(const std::string& name, const KnapsackResult& r, const Can
 }
 
 }  // namespace
+
+std::vector<std::vector<size_t>> selection_units(const std::vector<std::string>& names, const std::string& units) {
+  if (units != "tensors" && units != "stats" && units != "layers") fail("--units", "must be tensors, stats or layers");
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < names.size(); ++i) index[names[i]] = i;
+  // A BatchNorm layer: the prefix P of P.running_mean and P.running_var, both present.
+  auto layer_of = [&](const std::string& n) -> std::string {
+    for (const std::string tail : {".running_mean", ".running_var", ".weight", ".bias"}) {
+      if (!ends_with(n, tail)) continue;
+      const std::string p = n.substr(0, n.size() - tail.size());
+      if (index.count(p + ".running_mean") && index.count(p + ".running_var")) {
+        const bool stat = tail == ".running_mean" || tail == ".running_var";
+        if (stat ? units != "tensors" : units == "layers") return p;
+      }
+    }
+    return "";
+  };
+  std::vector<std::vector<size_t>> out;
+  std::map<std::string, size_t> unit_of_layer;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string layer = layer_of(names[i]);
+    if (layer.empty()) {
+      out.push_back({i});
+    } else if (auto it = unit_of_layer.find(layer); it != unit_of_layer.end()) {
+      out[it->second].push_back(i);
+    } else {
+      unit_of_layer[layer] = out.size();
+      out.push_back({i});
+    }
+  }
+  return out;
+}
 
 json run_select(const SelectJob& job) {
   const std::string& src = job.scores;
@@ -142,13 +190,15 @@ json run_select(const SelectJob& job) {
   const int64_t budget = parse_budget(job.budget, model_bytes);
   const int64_t search_budget = usable_budget(candidates, budget);
   const auto shared = summed_values(level_scores, candidates.names.size());
+  const auto units = selection_units(candidates.names, job.units);
 
   json out = {{"scores", job.scores},   {"model", scores.value("model", json::object())},
               {"budget", job.budget},   {"budget_bytes", budget},
-              {"model_bytes", model_bytes}, {"mode", job.mode},
+              {"model_bytes", model_bytes}, {"mode", job.mode}, {"units", job.units},
               {"levels", json::array()}};
   for (const auto& level : level_scores) {
-    const auto chosen = best_tensors(candidates, job.mode == "shared" ? shared : level.values, search_budget);
+    const auto chosen =
+        best_tensors(candidates, units, job.mode == "shared" ? shared : level.values, search_budget);
     out["levels"].push_back(level_selection(level.name, chosen, candidates, model_bytes));
   }
   if (!job.out.empty()) write_json_file(job.out, out);

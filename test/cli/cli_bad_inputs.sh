@@ -231,7 +231,10 @@ expect "run: --reference is a file" 1 "$work/notes.txt" -- run "$clip" --referen
 
 # ---- the command line ------------------------------------------------------------
 expect "run: unknown option" 2 "--bogus" -- run "$clip" --bogus
-expect "run: no --model" 2 "--model" -- "$gearnn" run --quiet --out "$work/out" "$clip"
+mkdir -p "$work/data-bad/models" && echo '{"model": "gone"}' >"$work/data-bad/models/default.json"
+expect "run: no --model, bad default.json" 1 "$work/data-bad/models/default.json" -- \
+  env GEARNN_DATA_DIR="$work/data-bad" "$gearnn" run --quiet --out "$work/out" "$clip"
+expect "run: --batch 0" 2 "--batch" -- run "$clip" --batch 0
 expect "run: --size not WxH" 2 "--size" -- run "$clip" --size big
 expect "run: --size 100000x100000" 2 "--size" -- run "$clip" --size 100000x100000
 expect "run: --threads -1" 2 "--threads" -- run "$clip" --threads -1

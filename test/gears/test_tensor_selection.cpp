@@ -102,3 +102,32 @@ TEST_CASE("select names the scores file or the option that is wrong", "[select]"
   CHECK_THROWS_WITH(run_select(job), Catch::StartsWith("--budget: "));
   CHECK_FALSE(std::filesystem::exists(dir + "/sel.json"));
 }
+
+TEST_CASE("selection units: a BatchNorm layer's statistics are chosen together, or the whole layer", "[select]") {
+  const std::vector<std::string> names{"bn.weight", "bn.running_mean", "conv.weight", "bn.running_var",
+                                       "bn.bias",   "lone.running_var"};
+  using Units = std::vector<std::vector<size_t>>;
+  CHECK(selection_units(names, "tensors") == Units{{0}, {1}, {2}, {3}, {4}, {5}});
+  CHECK(selection_units(names, "stats") == Units{{0}, {1, 3}, {2}, {4}, {5}});  // a lone statistic stays alone
+  CHECK(selection_units(names, "layers") == Units{{0, 1, 3, 4}, {2}, {5}});
+  CHECK_THROWS_WITH(selection_units(names, "rows"), Catch::StartsWith("--units: "));
+
+  // At 40 bytes running_var alone fits as a tensor but not as a unit with its
+  // running_mean; at 64 the pair (3.1) beats the conv weight (2.9).
+  const std::string dir = test::scratch_dir("select-units");
+  SelectJob job;
+  job.scores = write_scores(dir, R"({"model_bytes": 1000,
+    "tensors": [{"name": "bn.running_mean", "bytes": 32}, {"name": "bn.running_var", "bytes": 32},
+                {"name": "conv.weight", "bytes": 64}],
+    "levels": [{"name": "a", "scores": {"bn.running_mean": 0.1, "bn.running_var": 3, "conv.weight": 2.9}}]})");
+  job.budget = "40";
+  job.units = "tensors";
+  CHECK(tensors_of(run_select(job), 0) == std::vector<std::string>{"bn.running_var"});
+  job.units = "stats";
+  CHECK(tensors_of(run_select(job), 0).empty());
+  job.budget = "64";
+  const json sel = run_select(job);
+  CHECK(sel["units"] == "stats");
+  CHECK(tensors_of(sel, 0) == std::vector<std::string>{"bn.running_mean", "bn.running_var"});
+  CHECK(sel["levels"][0]["value"].get<double>() == Approx(3.1));
+}

@@ -178,3 +178,19 @@ TEST_CASE("every shipped gear set loads against its shipped model", "[model][shi
   }
   CHECK(sets >= 6);  // qp, brightness and combined for street and street-robust
 }
+
+TEST_CASE("gearnn run without --model uses the shipped default configuration", "[run][shipped][torch]") {
+  const json d = read_json_file(source_dir() + "/data/models/default.json");
+  const std::string out = scratch_dir("run-default");
+  must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out + " --quiet --max-frames 2");
+  const json report = read_json_file(out + "/report.json");
+  const auto ends_with = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  CHECK(ends_with(report["model"]["dir"].get<std::string>(), "/models/" + d["model"].get<std::string>()));
+  REQUIRE(report["gears"].is_object());
+  CHECK(ends_with(report["gears"]["dir"].get<std::string>(), "/models/" + d["gears"].get<std::string>()));
+  // --gears given: the default model with that set.
+  must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out + " --quiet --max-frames 2 --gears qp");
+  CHECK(ends_with(read_json_file(out + "/report.json")["gears"]["dir"].get<std::string>(), "/gears/qp"));
+}

@@ -121,7 +121,7 @@ TEST_CASE("cli parse: run: defaults, values, bad values") {
                           with({"--png-level", "10"}), with({"--png-level", "-1"}),
                           with({"--threads", "-1"}), with({"--decode-threads", "0"}), with({"--decode-threads", "65"}),
                           with({"--max-frames", "ten"}), with({"--bogus"}), with({"--input-option", "listen"}),
-                          with({"--input-option", "=1"}), Argv{"run", "in.mp4", "--out", "o"},
+                          with({"--input-option", "=1"}), with({"--batch", "0"}), with({"--batch", "65"}),
                           Argv{"run", "--model", "m", "--out", "o"}, Argv{"run", "in.mp4", "--model", "m"}}) {
     INFO(CLI::detail::join(bad, " "));
     CHECK_THROWS_AS(parse<RunArgs>(bind_run_options, bad), CLI::ParseError);

@@ -16,7 +16,15 @@ int64_t parse_budget(const std::string& text, int64_t model_bytes);
 struct SelectJob {
   std::string scores, out, budget = "0.2%";
   std::string mode = "per-level";  // per-level: one knapsack per level; shared: one selection for all levels
+  // What the knapsack chooses among: "tensors" (each tensor alone), "stats" (a
+  // BatchNorm layer's running_mean and running_var together, other tensors
+  // alone), "layers" (all of a BatchNorm layer's tensors together).
+  std::string units = "stats";
 };
+// The knapsack's units over `names`: each a list of indices into names, in
+// order of first member. Statistics (or whole BatchNorm layers) are grouped by
+// their layer prefix; a statistic without its partner stays alone.
+std::vector<std::vector<size_t>> selection_units(const std::vector<std::string>& names, const std::string& units);
 json run_select(const SelectJob& job);
 // The selection as a readable table.
 std::string selection_table(const json& selection);
