@@ -51,6 +51,10 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   add_decode_threads_option(cmd, o.decode_threads);
   add_hold_option(cmd, o.hold);
   add_batch_option(cmd, o.batch);
+  cmd->add_option("--blend", o.blend,
+                  "Gears between levels: mix the two gears either side of each frame's measured value, the weight "
+                  "in steps of 1/BLEND (0 = the nearest gear alone; needs a set fitted on one ladder; ignores --hold)")
+      ->check(CLI::Range(0, 1000));
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   cmd->add_option("--html", a.html, "Also write the HTML report (as gearnn report OUT) to this file");

@@ -1,6 +1,7 @@
 #include "gearnn/gears/gear_set.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -73,6 +74,38 @@ GearSet load_gear_set(const std::string& dir) {
 }
 
 GearSelector::GearSelector(const GearSet& config, int hold) : config_(config), hold_(std::max(1, hold)) {}
+
+GearBlender::GearBlender(const GearSet& set, int steps) : steps_(std::max(1, steps)) {
+  const std::string source = set.dir + "/gears.json";
+  const json& raw = set.raw.contains("gears") ? set.raw["gears"] : json::array();
+  for (size_t i = 0; i < set.gears.size(); ++i) {
+    const GearSpec& g = set.gears[i];
+    if (g.when.size() != 1 || (!feature_.empty() && g.when[0].feature != feature_))
+      fail(source, "cannot blend: gear " + g.name + " is not chosen by one feature shared by every gear (--blend "
+                   "takes a set fitted on one ladder, e.g. qp or brightness)");
+    feature_ = g.when[0].feature;
+    if (i >= raw.size() || !raw[i].contains("measured_median") || !raw[i]["measured_median"].is_number())
+      fail(source, "cannot blend: gear " + g.name + " records no measured_median (where its level measured)");
+    points_.emplace_back(raw[i]["measured_median"].get<double>(), static_cast<int>(i));
+  }
+  if (points_.empty()) fail(source, "cannot blend: the set has no gears");
+  std::sort(points_.begin(), points_.end());
+}
+
+GearBlend GearBlender::blend(const FrameFeatures& f) const {
+  const auto v = f.get(feature_);
+  if (!v || !std::isfinite(*v)) return {};
+  if (*v <= points_.front().first) return {points_.front().second, points_.front().second, 0};
+  if (*v >= points_.back().first) return {points_.back().second, points_.back().second, 0};
+  size_t i = 0;
+  while (!(*v < points_[i + 1].first)) ++i;
+  const auto& [p0, g0] = points_[i];
+  const auto& [p1, g1] = points_[i + 1];
+  const double t = p1 > p0 ? std::round((*v - p0) / (p1 - p0) * steps_) / steps_ : 0.0;
+  if (t <= 0) return {g0, g0, 0};
+  if (t >= 1) return {g1, g1, 0};
+  return {g0, g1, t};
+}
 
 int GearSelector::update(const FrameFeatures& f) {
   const int want = config_.match(f);

@@ -17,7 +17,8 @@ struct GearBank::Impl {
   std::vector<std::string> names;
   // Per gear: (index into live, value).
   std::vector<std::vector<std::pair<size_t, torch::Tensor>>> gears;
-  int active = -1;
+  GearBlend state;               // what is in place
+  std::vector<size_t> touched;   // live tensors that differ from base now
 };
 
 GearBank::GearBank(const GearSet& config, Segmenter& model) : impl_(new Impl) {
@@ -71,24 +72,39 @@ GearBank::GearBank(const GearSet& config, Segmenter& model) : impl_(new Impl) {
 
 GearBank::~GearBank() = default;
 
-void GearBank::apply(int gear) {
+void GearBank::apply(int gear) { apply_blend({gear, gear, 0.0}); }
+
+void GearBank::apply_blend(const GearBlend& blend) {
   Impl& d = *impl_;
-  if (gear == d.active) return;
-  if (gear < -1 || gear >= static_cast<int>(d.gears.size())) throw Error("", "gear index out of range");
+  if (blend == d.state) return;
+  const int n = static_cast<int>(d.gears.size());
+  if (blend.lo < -1 || blend.lo >= n || blend.hi < -1 || blend.hi >= n || !(blend.t >= 0 && blend.t < 1))
+    throw Error("", "gear index or blend weight out of range");
   torch::NoGradGuard no_grad;
-  std::vector<char> set_by_new(d.live.size(), 0);
-  if (gear >= 0)
-    for (const auto& e : d.gears[gear]) set_by_new[e.first] = 1;
-  if (d.active >= 0)
-    for (const auto& e : d.gears[d.active])
-      if (!set_by_new[e.first]) d.live[e.first].copy_(d.base[e.first]);
-  if (gear >= 0)
-    for (const auto& [i, value] : d.gears[gear]) d.live[i].copy_(value);
-  d.active = gear;
+  // Each live tensor's value in the two gears (null: the gear leaves it at base).
+  std::vector<const torch::Tensor*> lo(d.live.size(), nullptr), hi(d.live.size(), nullptr);
+  if (blend.lo >= 0)
+    for (const auto& e : d.gears[blend.lo]) lo[e.first] = &e.second;
+  if (blend.hi >= 0)
+    for (const auto& e : d.gears[blend.hi]) hi[e.first] = &e.second;
+  for (size_t i : d.touched)
+    if (!lo[i] && !hi[i]) d.live[i].copy_(d.base[i]);
+  d.touched.clear();
+  for (size_t i = 0; i < d.live.size(); ++i) {
+    if (!lo[i] && !hi[i]) continue;
+    const torch::Tensor& a = lo[i] ? *lo[i] : d.base[i];
+    const torch::Tensor& z = hi[i] ? *hi[i] : d.base[i];
+    if (blend.lo == blend.hi || blend.t == 0 || !d.live[i].is_floating_point())
+      d.live[i].copy_(blend.t < 0.5 ? a : z);
+    else
+      at::lerp_out(d.live[i], a, z, blend.t);
+    d.touched.push_back(i);
+  }
+  d.state = blend;
   d.model->tensors_changed();  // refold the touched layers: part of the switch's cost
 }
 
-int GearBank::active() const { return impl_->active; }
+int GearBank::active() const { return impl_->state.lo == impl_->state.hi ? impl_->state.lo : -2; }
 const GearSet& GearBank::config() const { return impl_->config; }
 std::string GearBank::hash() const { return impl_->hash; }
 

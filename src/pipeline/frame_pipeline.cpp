@@ -22,7 +22,8 @@ struct Work {
   DecodedFrame frame;
   cv::Mat input;   // preprocessed for the model
   cv::Mat logits;  // model output {classes, h, w}
-  int gear = -1;
+  int gear = -1;   // the gear in place (with --blend the nearer of the two)
+  GearBlend blend;
   double infer_ms = 0;
 };
 
@@ -49,7 +50,9 @@ class FramePipeline {
                 const std::vector<std::unique_ptr<FrameSink>>& sinks)
       : o_(o), output_size_(output_size), reader_(reader), model_(model), gears_(gears), bank_(bank), sinks_(sinks), decoded_(std::max(o.queue_size, o.batch)),
         segmented_(std::max(o.queue_size, o.batch)), selector_(gears ? *gears : no_gears_, o.hold),
-        reference_masks_(o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir)) {}
+        reference_masks_(o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir)) {
+    if (gears && o.blend > 0) blender_.emplace(*gears, o.blend);
+  }
 
   PipelineOutcome run() {
     Progress progress("gearnn run", expected_frames(), o_.progress && Progress::stderr_is_terminal());
@@ -59,7 +62,7 @@ class FramePipeline {
     decode_thread.join();
     write_thread.join();
     progress.finish();
-    tally_.gear_switches = selector_.switches();
+    tally_.gear_switches = blender_ ? blend_changes_ : selector_.switches();
     return {tally_, failure_.failed() ? failure_.error() : input_error_};
   }
 
@@ -98,7 +101,7 @@ class FramePipeline {
         std::vector<Work> batch;
         batch.push_back(std::move(*next));
         next.reset();
-        while (static_cast<int>(batch.size()) < o_.batch && (next = next_frame()) && next->gear == batch[0].gear) {
+        while (static_cast<int>(batch.size()) < o_.batch && (next = next_frame()) && next->blend == batch[0].blend) {
           batch.push_back(std::move(*next));
           next.reset();
         }
@@ -116,14 +119,24 @@ class FramePipeline {
   // The next decoded frame with its gear chosen (the selector sees every frame once, in order).
   std::optional<Work> next_frame() {
     auto w = decoded_.pop();
-    if (w && bank_) w->gear = selector_.update(w->frame.features);
+    if (!w || !bank_) return w;
+    if (blender_) {
+      w->blend = blender_->blend(w->frame.features);
+      if (started_ && w->blend != last_blend_) ++blend_changes_;
+      started_ = true;
+      last_blend_ = w->blend;
+    } else {
+      const int g = selector_.update(w->frame.features);
+      w->blend = {g, g, 0.0};
+    }
+    w->gear = w->blend.nearest();
     return w;
   }
 
   // Overlays the batch's gear, segments its frames in one forward and passes
   // them on. False when the writer has stopped.
   bool infer_batch(std::vector<Work>& batch) {
-    if (bank_) bank_->apply(batch[0].gear);
+    if (bank_) bank_->apply_blend(batch[0].blend);
     std::vector<cv::Mat> inputs;
     for (Work& w : batch) inputs.push_back(w.input);
     const auto t0 = Clock::now();
@@ -153,9 +166,16 @@ class FramePipeline {
         if (!o_.gt_dir.empty()) confusion = score_against_label(o_.gt_dir, w->frame.index, ids, model_.card());
         if (!reference_masks_.empty())
           agreement = score_against_reference(reference_masks_, w->frame.index, ids, model_.card());
-        const std::string* gear = w->gear >= 0 ? &gears_->gears[w->gear].name : nullptr;
-        const FrameResult result{w->frame, ids, gear, w->infer_ms, confusion ? &*confusion : nullptr,
-                                 agreement ? &*agreement : nullptr};
+        auto name = [&](int g) { return g >= 0 ? &gears_->gears[g].name : nullptr; };
+        const FrameResult result{w->frame,
+                                 ids,
+                                 name(w->gear),
+                                 w->infer_ms,
+                                 confusion ? &*confusion : nullptr,
+                                 agreement ? &*agreement : nullptr,
+                                 name(w->blend.lo),
+                                 name(w->blend.hi),
+                                 w->blend.t};
         for (const auto& sink : sinks_) sink->write(result);
         ++tally_.renditions[{w->frame.features.width, w->frame.features.height}];
         progress.update(++tally_.frames);
@@ -179,6 +199,10 @@ class FramePipeline {
   std::exception_ptr input_error_;  // raised by the decoder: ends the input
   const GearSet no_gears_;
   GearSelector selector_;
+  std::optional<GearBlender> blender_;  // with --blend
+  GearBlend last_blend_;
+  bool started_ = false;
+  int64_t blend_changes_ = 0;
   const std::string reference_masks_;  // empty without --reference
   RunTally tally_;  // frames by the writer thread, the rest by the inference thread
 };

@@ -24,6 +24,10 @@ void FrameRecordWriter::write(const FrameResult& result) {
   const json features = to_json(f.features);
   for (const auto& [k, v] : features.items()) rec[k] = v;
   rec["gear"] = result.gear ? json(*result.gear) : json(nullptr);
+  if (result.blend_t > 0)
+    rec["blend"] = {{"lo", result.blend_lo ? json(*result.blend_lo) : json(nullptr)},
+                    {"hi", result.blend_hi ? json(*result.blend_hi) : json(nullptr)},
+                    {"t", result.blend_t}};
   rec["infer_ms"] = result.infer_ms;
   rec["estimate_ms"] = f.estimate_ms;
   if (const ConfusionMatrix* cm = result.confusion) {

@@ -13,10 +13,14 @@ namespace gearnn {
 struct FrameResult {
   const DecodedFrame& frame;
   const cv::Mat& ids;                // class ids (CV_8UC1) at frame size
-  const std::string* gear;           // name of the gear used; null for the base weights
+  const std::string* gear;           // name of the gear used (with --blend the nearer one); null for the base weights
   double infer_ms;
   const ConfusionMatrix* confusion;  // against the frame's label; null without --gt
   const ConfusionMatrix* agreement;  // against the frame's reference mask; null without --reference
+  // With --blend, between two gears: their names (null = base) and the weight of hi; t = 0 otherwise.
+  const std::string* blend_lo = nullptr;
+  const std::string* blend_hi = nullptr;
+  double blend_t = 0;
 };
 
 class FrameSink {

@@ -42,6 +42,7 @@ json gears_json(const RunFacts& f) {
 json options_json(const RunOptions& o) {
   return {{"hold", o.hold},
           {"batch", o.batch},
+          {"blend", o.blend},
           {"masks", o.masks},
           {"max_frames", o.max_frames},
           {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};

@@ -142,3 +142,33 @@ TEST_CASE("combined gear sets: useful brightness gears, QP gears over the neutra
     CHECK_THAT(combine_error(o), Catch::Contains("another model"));
   }
 }
+
+TEST_CASE("gear blending: the two levels around the measured value, the weight in steps", "[gears][blend]") {
+  const GearSet set = parse(R"({"gears": [
+    {"name": "lo", "file": "lo.pt", "when": {"qp": [null, 25]}, "measured_median": 20},
+    {"name": "hi", "file": "hi.pt", "when": {"qp": [35, null]}, "measured_median": 40},
+    {"name": "mid", "file": null, "when": {"qp": [25, 35]}, "measured_median": 30}]})");
+  const GearBlender blender(set, 4);
+  CHECK(blender.feature() == "qp");
+  auto at = [&](std::optional<double> qp) {
+    FrameFeatures f;
+    f.qp = qp;
+    return blender.blend(f);
+  };
+  CHECK(at(15) == GearBlend{0, 0, 0});
+  CHECK(at(20) == GearBlend{0, 0, 0});
+  CHECK(at(25) == GearBlend{0, 2, 0.5});     // between lo (20) and mid (30), in measured order
+  CHECK(at(27.6) == GearBlend{0, 2, 0.75});  // 0.76 rounded to quarters
+  CHECK(at(29.9) == GearBlend{2, 2, 0});     // rounds to mid itself
+  CHECK(at(31) == GearBlend{2, 2, 0});       // 0.1 rounds to 0
+  CHECK(at(33) == GearBlend{2, 1, 0.25});
+  CHECK(at(50) == GearBlend{1, 1, 0});
+  CHECK(at(std::nullopt) == GearBlend{-1, -1, 0});
+  CHECK(at(27.6).nearest() == 2);
+  CHECK_THROWS_WITH(GearBlender(parse(R"({"gears": [{"name": "a", "file": null, "when": {"qp": [null, 5]}}]})"), 4),
+                    Catch::StartsWith("dir/gears.json: cannot blend") && Catch::Contains("measured_median"));
+  CHECK_THROWS_WITH(
+      GearBlender(parse(R"({"gears": [{"name": "a", "file": null, "when": {"qp": [null, 5], "luma": [0, 9]},
+                                       "measured_median": 3}]})"), 4),
+      Catch::StartsWith("dir/gears.json: cannot blend"));
+}

@@ -99,3 +99,40 @@ TEST_CASE("gears for another model or corrupt gear files are rejected by name", 
   const GearSet cfg = load_gear_set(dir);
   CHECK_THROWS_WITH(GearBank(cfg, model), Catch::Contains("built for another model"));
 }
+
+TEST_CASE("blended gears: each tensor mixed by the weight, base where a gear lacks it, then back bit for bit",
+          "[gears][blend][torch]") {
+  Segmenter model(builtin_model());
+  const auto base = snapshot(model);
+  const std::string dir = scratch_dir("gearbank-blend");
+  const std::vector<std::string> a = {"stem_bn.running_var", "cls4.bias"};
+  const std::vector<std::string> b = {"cls4.bias", "stage1.0.dw.weight"};
+  write_gear(dir + "/a.pt", model, a, 0.5);
+  write_gear(dir + "/b.pt", model, b, -0.25);
+  write_json_file(dir + "/gears.json", {{"gears", {{{"name", "a"}, {"file", "a.pt"}, {"when", {{"qp", {0, 30}}}}},
+                                                   {{"name", "b"}, {"file", "b.pt"}, {"when", {{"qp", {30, 52}}}}}}}});
+  const GearSet cfg = load_gear_set(dir);
+  GearBank bank(cfg, model);
+  auto live = [&](const std::string& name) {
+    for (auto& [n, t] : model.torch_model().named_tensors())
+      if (n == name) return t.detach().clone();
+    FAIL("no tensor " << name);
+    return torch::Tensor();
+  };
+  bank.apply_blend({0, 1, 0.25});
+  CHECK(bank.active() == -2);
+  CHECK(changed(model, base) == std::set<std::string>{"stem_bn.running_var", "cls4.bias", "stage1.0.dw.weight"});
+  // cls4.bias: 0.75 * (base + 0.5) + 0.25 * (base - 0.25) = base + 0.3125
+  CHECK(torch::allclose(live("cls4.bias"), base.at("cls4.bias") + 0.3125, 1e-6, 1e-6));
+  CHECK(torch::allclose(live("stem_bn.running_var"), base.at("stem_bn.running_var") + 0.375, 1e-6, 1e-6));
+  CHECK(torch::allclose(live("stage1.0.dw.weight"), base.at("stage1.0.dw.weight") - 0.0625, 1e-6, 1e-6));
+  bank.apply(1);  // one gear after a blend: exactly that gear
+  CHECK(changed(model, base) == std::set<std::string>(b.begin(), b.end()));
+  CHECK(torch::equal(live("cls4.bias"), (base.at("cls4.bias") - 0.25)));
+  bank.apply_blend({-1, 0, 0.5});  // the base and a gear
+  CHECK(torch::allclose(live("cls4.bias"), base.at("cls4.bias") + 0.25, 1e-6, 1e-6));
+  bank.apply(-1);
+  CHECK(changed(model, base).empty());
+  CHECK_THROWS(bank.apply_blend({0, 1, 1.0}));
+  CHECK_THROWS(bank.apply_blend({0, 2, 0.5}));
+}

@@ -1,6 +1,8 @@
 // --batch N: frames segmented in batches give what one frame a forward gives,
 // and a gear switch closes a batch (a frame is never segmented with a neighbour's gear).
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <opencv2/core.hpp>
 
@@ -77,4 +79,50 @@ TEST_CASE("run --batch: same gears and masks as one frame a forward, batches cut
     const cv::Mat mb = read_label_png(frame_png_path(dir + "/four/masks", static_cast<int64_t>(i)));
     CHECK(cv::countNonZero(ma != mb) <= 20);
   }
+}
+
+TEST_CASE("run --blend: frames between two levels get both gears mixed, recorded per frame", "[run][blend][gears][torch]") {
+  const std::string dir = scratch_dir("run-blend");
+  {
+    std::ofstream(dir + "/s.json") << R"({"segments": [{"frames": [0, 8], "qp": 26}, {"frames": [8, 16], "qp": 45}]})";
+  }
+  const std::string clip = synth_clip(16, 480, 272, 4343);
+  const std::string video = dir + "/dyn.mp4";
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + video + " --schedule " + dir + "/s.json");
+  RunOptions o;
+  o.input = video;
+  o.model_dir = source_dir() + "/data/models/street";
+  o.gears_dir = "qp";
+  o.gt_dir = clip + "/labels";
+  o.threads = 1;
+  o.progress = false;
+  o.blend = 4;
+  o.out_dir = dir + "/one";
+  const json one = run_video(o);
+  o.batch = 3;
+  o.out_dir = dir + "/three";
+  const json three = run_video(o);
+  CHECK(one["options"]["blend"] == 4);
+  const auto a = read_lines(dir + "/one/frames.jsonl"), b = read_lines(dir + "/three/frames.jsonl");
+  REQUIRE(a.size() == 16);
+  REQUIRE(b.size() == 16);
+  const std::vector<std::string> ladder{"qp20", "qp24", "qp28", "qp31", "qp34", "qp37", "qp40", "qp43", "qp47", "qp51"};
+  int blended = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(b[i]["gear"] == a[i]["gear"]);
+    CHECK(b[i].value("blend", json()) == a[i].value("blend", json()));
+    if (!a[i].contains("blend")) continue;
+    ++blended;
+    const json& bl = a[i]["blend"];
+    const double t = bl["t"].get<double>();
+    CHECK((t > 0 && t < 1));
+    CHECK(t * 4 == Approx(std::round(t * 4)));  // in quarters
+    // Neighbouring levels of the ladder, the nearer one named as the gear.
+    const auto lo = std::find(ladder.begin(), ladder.end(), bl["lo"].get<std::string>());
+    REQUIRE(lo != ladder.end());
+    CHECK(*(lo + 1) == bl["hi"].get<std::string>());
+    CHECK(a[i]["gear"] == (t < 0.5 ? bl["lo"] : bl["hi"]));
+  }
+  CHECK(blended >= 4);  // QP 26 and 45 lie between levels
+  CHECK(three["metrics"]["miou"].get<double>() == Approx(one["metrics"]["miou"].get<double>()).margin(1e-4));
 }

@@ -34,6 +34,33 @@ struct GearSet {
 GearSet load_gear_set(const std::string& dir);
 GearSet parse_gear_set(const json& j, const std::string& dir, const std::string& source);
 
+// Gears between levels (`gearnn run --blend`): the two gears whose levels lie
+// either side of a frame's measured value, mixed linearly by where the value
+// falls between the levels' measured positions.
+struct GearBlend {
+  int lo = -1, hi = -1;  // gear indices (-1 = base); lo == hi: that gear alone
+  double t = 0;          // weight of hi, in [0, 1)
+  bool operator==(const GearBlend& o) const { return lo == o.lo && hi == o.hi && t == o.t; }
+  bool operator!=(const GearBlend& o) const { return !(*this == o); }
+  int nearest() const { return t < 0.5 ? lo : hi; }
+};
+
+class GearBlender {
+ public:
+  // Needs a set whose gears each hold one range of the same feature and record
+  // "measured_median" (where the level measured on that feature, as fit-gears
+  // writes); throws Error naming gears.json otherwise. The weight is rounded to
+  // multiples of 1/steps, so a value that wobbles does not change the tensors every frame.
+  GearBlender(const GearSet& set, int steps);
+  GearBlend blend(const FrameFeatures& f) const;  // base weights when the feature is missing
+  const std::string& feature() const { return feature_; }
+
+ private:
+  std::string feature_;
+  std::vector<std::pair<double, int>> points_;  // (measured position, gear index), ascending
+  int steps_;
+};
+
 class GearSelector {
  public:
   GearSelector(const GearSet& config, int hold);

@@ -20,7 +20,11 @@ class GearBank {
   ~GearBank();
 
   void apply(int gear);  // -1 = base weights
-  int active() const;
+  // Two gears mixed in place: each tensor either gear sets becomes
+  // (1 - t) * lo's value + t * hi's (the base's where one gear lacks it);
+  // integer tensors take the nearer gear's. No memory beyond the gears'.
+  void apply_blend(const GearBlend& blend);
+  int active() const;  // the gear in place; -2 while a blend of two is
   const GearSet& config() const;
   std::string hash() const;                  // SHA-256 over gears.json and every gear file
   int64_t gear_bytes() const;                // all gear tensors resident

@@ -37,6 +37,9 @@ struct RunOptions {
   // switch or the end of the input closes a batch early. The first frame of a
   // batch waits for the next batch-1 frames (latency on live input).
   int batch = 1;
+  // > 0: blend the two gears either side of each frame's measured value
+  // (GearBlender), the weight in steps of 1/blend; --hold does not apply. 0: nearest gear.
+  int blend = 0;
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
   // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).
