@@ -35,6 +35,16 @@ void write_gear(const std::string& path, Segmenter& model, const std::vector<std
   save_tensor_dict(path, g);
 }
 
+// Gears "a" (qp below 30, +0.5) and "b" (qp 30 and above, -0.25) on the named tensors, as a set in dir.
+GearSet two_gear_set(const std::string& dir, Segmenter& model, const std::vector<std::string>& a,
+                     const std::vector<std::string>& b) {
+  write_gear(dir + "/a.pt", model, a, 0.5);
+  write_gear(dir + "/b.pt", model, b, -0.25);
+  write_json_file(dir + "/gears.json", {{"gears", {{{"name", "a"}, {"file", "a.pt"}, {"when", {{"qp", {0, 30}}}}},
+                                                   {{"name", "b"}, {"file", "b.pt"}, {"when", {{"qp", {30, 52}}}}}}}});
+  return load_gear_set(dir);
+}
+
 }  // namespace
 
 TEST_CASE("gear overlay changes exactly the gear's tensors and restores the base bit for bit", "[gears][torch]") {
@@ -43,11 +53,7 @@ TEST_CASE("gear overlay changes exactly the gear's tensors and restores the base
   const std::string dir = scratch_dir("gearbank");
   const std::vector<std::string> a = {"stem_bn.weight", "stem_bn.running_mean", "cls4.bias"};
   const std::vector<std::string> b = {"cls4.bias", "stage1.0.dw.weight"};
-  write_gear(dir + "/a.pt", model, a, 0.5);
-  write_gear(dir + "/b.pt", model, b, -0.25);
-  write_json_file(dir + "/gears.json", {{"gears", {{{"name", "a"}, {"file", "a.pt"}, {"when", {{"qp", {0, 30}}}}},
-                                                   {{"name", "b"}, {"file", "b.pt"}, {"when", {{"qp", {30, 52}}}}}}}});
-  const GearSet cfg = load_gear_set(dir);
+  const GearSet cfg = two_gear_set(dir, model, a, b);
   GearBank bank(cfg, model);
   CHECK(bank.gear_bytes() > 0);
 
@@ -107,11 +113,7 @@ TEST_CASE("blended gears: each tensor mixed by the weight, base where a gear lac
   const std::string dir = scratch_dir("gearbank-blend");
   const std::vector<std::string> a = {"stem_bn.running_var", "cls4.bias"};
   const std::vector<std::string> b = {"cls4.bias", "stage1.0.dw.weight"};
-  write_gear(dir + "/a.pt", model, a, 0.5);
-  write_gear(dir + "/b.pt", model, b, -0.25);
-  write_json_file(dir + "/gears.json", {{"gears", {{{"name", "a"}, {"file", "a.pt"}, {"when", {{"qp", {0, 30}}}}},
-                                                   {{"name", "b"}, {"file", "b.pt"}, {"when", {{"qp", {30, 52}}}}}}}});
-  const GearSet cfg = load_gear_set(dir);
+  const GearSet cfg = two_gear_set(dir, model, a, b);
   GearBank bank(cfg, model);
   auto live = [&](const std::string& name) {
     for (auto& [n, t] : model.torch_model().named_tensors())

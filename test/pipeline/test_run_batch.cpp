@@ -15,6 +15,44 @@
 using namespace gearnn;
 using namespace gearnn::test;
 
+namespace {
+
+// A run of the shipped street model with its QP gears on a labelled synthetic
+// clip re-encoded by libx264 along `segments` (a schedule's JSON array).
+RunOptions street_run_on_schedule(const std::string& dir, const std::string& segments, int frames, int seed) {
+  std::ofstream(dir + "/s.json") << "{\"segments\": " << segments << "}";
+  const std::string clip = synth_clip(frames, 480, 272, seed);
+  const std::string video = dir + "/dyn.mp4";
+  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + video + " --schedule " + dir + "/s.json");
+  RunOptions o;
+  o.input = video;
+  o.model_dir = source_dir() + "/data/models/street";
+  o.gears_dir = "qp";
+  o.gt_dir = clip + "/labels";
+  o.threads = 1;
+  o.progress = false;
+  return o;
+}
+
+// The same run at one frame a forward (into DIR/one) and at `batch` (DIR/batched).
+struct TwoRuns {
+  json one, batched;                              // reports
+  std::vector<json> one_frames, batched_frames;  // frames.jsonl
+};
+TwoRuns run_unbatched_and_batched(RunOptions o, const std::string& dir, int batch) {
+  TwoRuns r;
+  o.out_dir = dir + "/one";
+  r.one = run_video(o);
+  o.batch = batch;
+  o.out_dir = dir + "/batched";
+  r.batched = run_video(o);
+  r.one_frames = read_lines(dir + "/one/frames.jsonl");
+  r.batched_frames = read_lines(dir + "/batched/frames.jsonl");
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("Segmenter::forward_batch gives each frame's own logits", "[model][batch][torch]") {
   for (const std::string& model_dir : {source_dir() + "/data/models/street", torchscript_model("tiny")}) {
     Segmenter model(model_dir);
@@ -43,67 +81,36 @@ TEST_CASE("run --batch: same gears and masks as one frame a forward, batches cut
           "[run][batch][gears][torch]") {
   const std::string dir = scratch_dir("run-batch");
   // The QP changes every 5 frames, so with --batch 4 batches end early at switches.
-  {
-    std::ofstream(dir + "/s.json") << R"({"segments": [{"frames": [0, 5], "qp": 22}, {"frames": [5, 10], "qp": 50},
-      {"frames": [10, 15], "qp": 30}, {"frames": [15, 20], "qp": 46}, {"frames": [20, 26], "qp": 24}]})";
-  }
-  const std::string clip = synth_clip(26, 480, 272, 4242);
-  const std::string video = dir + "/dyn.mp4";
-  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + video + " --schedule " + dir + "/s.json");
-  RunOptions o;
-  o.input = video;
-  o.model_dir = source_dir() + "/data/models/street";
-  o.gears_dir = "qp";
-  o.gt_dir = clip + "/labels";
-  o.threads = 1;
-  o.progress = false;
-  o.out_dir = dir + "/one";
-  const json one = run_video(o);
-  o.batch = 4;
-  o.out_dir = dir + "/four";
-  const json four = run_video(o);
-
+  RunOptions o = street_run_on_schedule(dir, R"([{"frames": [0, 5], "qp": 22}, {"frames": [5, 10], "qp": 50},
+      {"frames": [10, 15], "qp": 30}, {"frames": [15, 20], "qp": 46}, {"frames": [20, 26], "qp": 24}])", 26, 4242);
+  const TwoRuns r = run_unbatched_and_batched(o, dir, 4);
+  const json &one = r.one, &four = r.batched;
   CHECK(four["options"]["batch"] == 4);
   REQUIRE(one["gear_switches"].get<int>() >= 3);
   CHECK(four["gear_switches"] == one["gear_switches"]);
   CHECK(four["gear_usage"] == one["gear_usage"]);
   CHECK(four["frames"] == 26);
   CHECK(four["metrics"]["miou"].get<double>() == Approx(one["metrics"]["miou"].get<double>()).margin(1e-4));
-  const auto a = read_lines(dir + "/one/frames.jsonl"), b = read_lines(dir + "/four/frames.jsonl");
+  const auto &a = r.one_frames, &b = r.batched_frames;
   REQUIRE(a.size() == 26);
   REQUIRE(b.size() == 26);
   for (size_t i = 0; i < a.size(); ++i) {
     CHECK(b[i]["gear"] == a[i]["gear"]);
     // A frame segmented with another gear differs in many pixels; rounding in a batch in a few at most.
     const cv::Mat ma = read_label_png(frame_png_path(dir + "/one/masks", static_cast<int64_t>(i)));
-    const cv::Mat mb = read_label_png(frame_png_path(dir + "/four/masks", static_cast<int64_t>(i)));
+    const cv::Mat mb = read_label_png(frame_png_path(dir + "/batched/masks", static_cast<int64_t>(i)));
     CHECK(cv::countNonZero(ma != mb) <= 20);
   }
 }
 
 TEST_CASE("run --blend: frames between two levels get both gears mixed, recorded per frame", "[run][blend][gears][torch]") {
   const std::string dir = scratch_dir("run-blend");
-  {
-    std::ofstream(dir + "/s.json") << R"({"segments": [{"frames": [0, 8], "qp": 26}, {"frames": [8, 16], "qp": 45}]})";
-  }
-  const std::string clip = synth_clip(16, 480, 272, 4343);
-  const std::string video = dir + "/dyn.mp4";
-  must(gearnn_binary() + " distort --quiet " + clip + "/video.mkv --out " + video + " --schedule " + dir + "/s.json");
-  RunOptions o;
-  o.input = video;
-  o.model_dir = source_dir() + "/data/models/street";
-  o.gears_dir = "qp";
-  o.gt_dir = clip + "/labels";
-  o.threads = 1;
-  o.progress = false;
+  RunOptions o = street_run_on_schedule(dir, R"([{"frames": [0, 8], "qp": 26}, {"frames": [8, 16], "qp": 45}])", 16, 4343);
   o.blend = 4;
-  o.out_dir = dir + "/one";
-  const json one = run_video(o);
-  o.batch = 3;
-  o.out_dir = dir + "/three";
-  const json three = run_video(o);
+  const TwoRuns r = run_unbatched_and_batched(o, dir, 3);
+  const json &one = r.one, &three = r.batched;
   CHECK(one["options"]["blend"] == 4);
-  const auto a = read_lines(dir + "/one/frames.jsonl"), b = read_lines(dir + "/three/frames.jsonl");
+  const auto &a = r.one_frames, &b = r.batched_frames;
   REQUIRE(a.size() == 16);
   REQUIRE(b.size() == 16);
   const std::vector<std::string> ladder{"qp20", "qp24", "qp28", "qp31", "qp34", "qp37", "qp40", "qp43", "qp47", "qp51"};
