@@ -22,11 +22,12 @@ def built(model, gears=None):
     return os.path.exists(f"{model}/model.json") and (gears is None or os.path.exists(f"{gears}/gears.json"))
 
 
-def run(gearnn, video, model, out, gears=None, labels=None, reference=None, masks="none"):
+def run(gearnn, video, model, out, gears=None, labels=None, reference=None, masks="none", extra=()):
     """report.json of `gearnn run VIDEO` into OUT-KEY (run only if missing), with "_dir" set to it.
 
     labels: a label directory (--gt, scored as mIoU); reference: a mask directory
-    (--reference, scored as agreement); masks: what the run writes (--masks).
+    (--reference, scored as agreement); masks: what the run writes (--masks);
+    extra: more options of the run (name OUT so that runs with other options differ).
     """
     out = f"{out}-{setup_key(model, gears)}"
     if not os.path.exists(f"{out}/report.json"):
@@ -37,7 +38,7 @@ def run(gearnn, video, model, out, gears=None, labels=None, reference=None, mask
             cmd += ["--reference", reference]
         if gears:
             cmd += ["--gears", gears]
-        subprocess.run(cmd, check=True)
+        subprocess.run(cmd + list(extra), check=True)
     report = json.load(open(f"{out}/report.json"))
     report["_dir"] = out
     return report

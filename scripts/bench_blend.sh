@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Gears between levels: held-out clips (seeds 1001-1003, 60 frames) re-encoded at
+# QPs that are not levels of the shipped QP ladder (26, 33, 45: between 24/28,
+# 31/34, 43/47), segmented by the shipped `street` model with
+#   none     no gears
+#   nearest  its shipped QP gears, the nearest level's gear (as `gearnn run` does)
+#   blend    the same gears mixed between the two neighbouring levels (--blend 8)
+#   fitted   gears fitted AT those QPs with the shipped set's recipe (Fisher
+#            sensitivity, 0.2% per tensor, fit-gears 8 epochs lr 0.003 on
+#            scripts/train_default.sh's labelled clips)
+# Prints mIoU per QP (confusion matrices summed over the clips) and blend - fitted
+# in points (target: within 0.5). Finished steps are kept: a rerun resumes.
+# Usage: scripts/bench_blend.sh [WORK_DIR]   (after scripts/setup.sh and the clips
+#   of scripts/train_default.sh in build/train-default; THREADS=N for the fits)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gearnn=${GEARNN:-build/gearnn}
+model=data/models/street
+train=build/train-default
+work=${1:-build/bench-blend}
+qps=${QPS:-26 33 45}
+mkdir -p "$work"
+[ -f "$train/train.json" ] || { echo "bench_blend: run scripts/train_default.sh first ($train/train.json missing)" >&2; exit 1; }
+for seed in 1001 1002 1003; do
+  [ -f "$work/test-$seed/meta.json" ] || $gearnn synth --quiet --out "$work/test-$seed" --frames 60 --seed "$seed"
+done
+levels=$(for q in $qps; do printf '{"name": "qp%s", "qp": %s},' "$q" "$q"; done)
+echo "{\"name\": \"qp-between\", \"feature\": \"qp\", \"levels\": [${levels%,}]}" > "$work/ladder.json"
+common=(--model "$model" --dataset "$train/train.json" --ladder "$work/ladder.json" --cache "$train/cache" --stride 4
+        ${THREADS:+--threads "$THREADS"})
+[ -f "$work/sensitivity.json" ] || $gearnn sensitivity "${common[@]}" --method fisher --out "$work/sensitivity.json"
+[ -f "$work/selection.json" ] ||
+  $gearnn select --scores "$work/sensitivity.json" --budget 0.2% --units tensors --out "$work/selection.json"
+if [ ! -f "$work/gears-fitted/gears.json" ]; then
+  $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$work/selection.json" --epochs 8 --lr 0.003 \
+    --out "$work/gears-fitted.tmp"
+  rm -rf "$work/gears-fitted" && mv "$work/gears-fitted.tmp" "$work/gears-fitted"
+fi
+
+/usr/bin/python3 - "$gearnn" "$model" "$work" "$qps" <<'PY'
+import os, subprocess, sys
+sys.path.insert(0, "scripts")
+import bench_runs
+from bench_runs import fmt, summed_miou
+gearnn, model, work, qps = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split()
+methods = {"none": (None, ()), "nearest": (f"{model}/gears/qp", ()), "blend": (f"{model}/gears/qp", ("--blend", "8")),
+           "fitted": (f"{work}/gears-fitted", ())}
+print("| QP | " + " | ".join(methods) + " | blend - fitted |")
+print("|---|" + "---|" * (len(methods) + 1))
+for q in qps:
+    row = {}
+    for name, (gears, extra) in methods.items():
+        reports = []
+        for seed in (1001, 1002, 1003):
+            video = f"{work}/levels/test-{seed}-qp{q}.mp4"
+            if not os.path.exists(video):
+                os.makedirs(f"{work}/levels", exist_ok=True)
+                subprocess.run([gearnn, "distort", "--quiet", f"{work}/test-{seed}/video.mkv", "--out", video,
+                                "--qp", q], check=True)
+            reports.append(bench_runs.run(gearnn, video, model, f"{work}/runs/qp{q}/{name}/{seed}", gears,
+                                          labels=f"{work}/test-{seed}/labels", extra=extra))
+        row[name] = summed_miou(reports)
+    print(f"| {q} | " + " | ".join(fmt(v) for v in row.values()) + f" | {100 * (row['blend'] - row['fitted']):+.2f} |")
+PY
