@@ -11,7 +11,9 @@
 # also against the peer's own clock, which starts after Python has imported torch),
 # both mIoUs (they must agree to 1e-4), and the forward alone, gears loaded
 # (`gearnn bench forward --gears` against the peer's --forward-frames), and
-# gearnn's forward per frame at --batch 1, 2 and 4.
+# gearnn's forward per frame at --batch 1, 2 and 4. With THREADS > 1 also
+# `gearnn run --threads 1` (the forward on one core, decoding and writing on the
+# others) in the same rounds: the thread plan.
 # Installs python3-av (Debian) if missing. Finished set-up steps are kept.
 # Usage: scripts/bench_peer.sh [WORK_DIR]   (default build/bench-peer; THREADS=2, ROUNDS=5, BATCH=1)
 set -euo pipefail
@@ -75,12 +77,16 @@ for name, (model, gears) in models.items():
     peer = [sys.executable, "scripts/peer_pipeline.py", clip, "--model", model, "--gears", gears, "--schedule",
             f"{work}/run/frames.jsonl", "--gt", labels, "--out", f"{work}/peer", "--threads", threads]
     wall(run); wall(peer)  # warm-up; the peer follows this run's gears
-    a, b, inside = [], [], []
+    a, b, inside, one = [], [], [], []
+    one_thread = [f"{work}/run-1t" if x == f"{work}/run" else x for x in run]
+    one_thread[one_thread.index("--threads") + 1] = "1"
     for _ in range(rounds):
         a.append(wall(run)[0])
         s, out = wall(peer)
         b.append(s)
         inside.append(json.loads(out)["seconds"])
+        if threads != "1":  # thread plan: the forward on one core, decoding and writing on the others
+            one.append(wall(one_thread)[0])
     ratio = statistics.median(y / x for x, y in zip(a, b))
     report = json.load(open(f"{work}/run/report.json"))
     peer_miou = json.loads(out)["miou"]
@@ -90,6 +96,9 @@ for name, (model, gears) in models.items():
           f"{report['gear_switches']} gear switches, {150 / statistics.median(a):.0f} fps")
     print(f"  peer without Python's start-up (imports): {statistics.median(inside):.3f} s: "
           f"gearnn {statistics.median(y / x for x, y in zip(a, inside)):.2f}x")
+    if one:
+        print(f"  gearnn run --threads 1 (forward on one core): {statistics.median(one):.3f} s, "
+              f"--threads {threads}/--threads 1 {statistics.median(x / y for x, y in zip(a, one)):.2f}")
     print(f"  mIoU gearnn {ours:.6f}, peer {peer_miou:.6f}: difference {abs(ours - peer_miou):.2e} "
           f"({'within' if abs(ours - peer_miou) <= 1e-4 else 'NOT within'} 1e-4)")
     fa, fb = [], []
