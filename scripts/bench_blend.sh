@@ -21,9 +21,7 @@ work=${1:-build/bench-blend}
 qps=${QPS:-26 33 45}
 mkdir -p "$work"
 [ -f "$train/train.json" ] || { echo "bench_blend: run scripts/train_default.sh first ($train/train.json missing)" >&2; exit 1; }
-for seed in 1001 1002 1003; do
-  [ -f "$work/test-$seed/meta.json" ] || $gearnn synth --quiet --out "$work/test-$seed" --frames 60 --seed "$seed"
-done
+scripts/make_heldout_clips.sh "$gearnn" "$work"
 levels=$(for q in $qps; do printf '{"name": "qp%s", "qp": %s},' "$q" "$q"; done)
 echo "{\"name\": \"qp-between\", \"feature\": \"qp\", \"levels\": [${levels%,}]}" > "$work/ladder.json"
 common=(--model "$model" --dataset "$train/train.json" --ladder "$work/ladder.json" --cache "$train/cache" --stride 4

@@ -23,9 +23,7 @@ if [ ! -f "$scores" ]; then
   [ -f "$scores" ] || $gearnn sensitivity --model "$model" --dataset "$train/train.json" --ladder configs/ladders/qp.json \
     --cache "$train/cache" --stride 4 --method fisher ${THREADS:+--threads "$THREADS"} --out "$scores"
 fi
-for seed in 1001 1002 1003; do
-  [ -f "$work/test-$seed/meta.json" ] || $gearnn synth --quiet --out "$work/test-$seed" --frames 60 --seed "$seed"
-done
+scripts/make_heldout_clips.sh "$gearnn" "$work"
 for u in $units; do
   [ -f "$work/selection-$u.json" ] ||
     $gearnn select --scores "$scores" --budget 0.2% --units "$u" --out "$work/selection-$u.json"
