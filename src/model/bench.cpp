@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <memory>
-#include <set>
 #include <vector>
 
 #include "gearnn/common/errors.h"
@@ -24,14 +23,12 @@ json bench_forward(const std::string& model_dir, const std::string& input, const
   Segmenter model(model_dir);
   std::unique_ptr<GearSet> gears;
   std::unique_ptr<GearBank> bank;
-  std::set<std::string> live;
   if (!o.gears_dir.empty()) {
-    gears = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, model_dir)));
+    gears = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, model.card().dir)));
     bank = std::make_unique<GearBank>(*gears, model);
-    for (int g = 0; g < static_cast<int>(gears->gears.size()); ++g)
-      for (const auto& t : bank->tensor_names(g)) live.insert(t);
   }
-  const bool frozen = model.prepare_inference({live.begin(), live.end()});
+  const std::vector<std::string> live = bank ? bank->live_tensor_names() : std::vector<std::string>{};
+  const bool frozen = model.prepare_inference(live);
   if (bank && !gears->gears.empty()) bank->apply(0);
   std::vector<cv::Mat> inputs;
   cv::Size frame_size;

@@ -121,6 +121,8 @@ int64_t GearBank::backup_bytes() const {
   return bytes;
 }
 
+const std::vector<std::string>& GearBank::live_tensor_names() const { return impl_->names; }
+
 std::vector<std::string> GearBank::tensor_names(int gear) const {
   std::vector<std::string> out;
   for (const auto& e : impl_->gears.at(gear)) out.push_back(impl_->names[e.first]);

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <future>
 #include <memory>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -82,14 +81,11 @@ int use_torch_threads(const RunOptions& o) {
 // The model and, with --gears, its gear set resident in memory.
 struct LoadedModel {
   explicit LoadedModel(const RunOptions& o) : segmenter(o.model_dir) {
-    std::set<std::string> live;
     if (!o.gears_dir.empty()) {
       gear_set = std::make_unique<GearSet>(load_gear_set(find_gear_set_dir(o.gears_dir, segmenter.card().dir)));
       bank = std::make_unique<GearBank>(*gear_set, segmenter);
-      for (int g = 0; g < static_cast<int>(gear_set->gears.size()); ++g)
-        for (const auto& t : bank->tensor_names(g)) live.insert(t);
     }
-    segmenter.prepare_inference({live.begin(), live.end()});
+    segmenter.prepare_inference(bank ? bank->live_tensor_names() : std::vector<std::string>{});
   }
   Segmenter segmenter;
   std::unique_ptr<GearSet> gear_set;

@@ -30,6 +30,8 @@ class GearBank {
   int64_t gear_bytes() const;                // all gear tensors resident
   int64_t backup_bytes() const;              // base copies kept for restoring
   std::vector<std::string> tensor_names(int gear) const;
+  // Every model tensor any gear touches: what inference must keep switchable.
+  const std::vector<std::string>& live_tensor_names() const;
 
  private:
   struct Impl;
