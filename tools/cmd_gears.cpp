@@ -69,8 +69,12 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
   cmd->add_option("--lr", j.lr, "Peak learning rate")->check(finite_number(0, 10, true));
   cmd->add_option("--bn-stats", j.bn_stats,
                   "BatchNorm statistics a gear holds: reestimate (on the level), shift (base + distorted - pristine, "
-                  "scene-independent) or keep (base values)")
+                  "scene-independent) or keep (base values; with --start, the start's). Without it: reestimate, or "
+                  "keep with --start")
       ->check(CLI::IsMember({"reestimate", "shift", "keep"}));
+  cmd->add_option("--start", j.start_dir,
+                  "Start each level's gear from DIR/LEVEL.pt (gears of `train --mode gears`); its tensors are the "
+                  "file's, its BatchNorm statistics kept unless --bn-stats is given");
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }

@@ -24,9 +24,14 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--head", j.head, "New model: context channels")->check(CLI::Range(1, 4096));
   cmd->add_option("--out", j.out_dir, "Model directory to write")->required();
-  cmd->add_option("--mode", j.mode, "clean | augment (mixture of ladder levels) | stability (Zheng et al.)")
-      ->check(CLI::IsMember({"clean", "augment", "stability"}));
-  cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability");
+  cmd->add_option("--mode", j.mode,
+                  "clean | augment (mixture of ladder levels) | stability (Zheng et al.) | gears (joint: the shared "
+                  "tensors and each level's gear trained together; writes OUT/gears/LADDER)")
+      ->check(CLI::IsMember({"clean", "augment", "stability", "gears"}));
+  cmd->add_option("--ladder", j.ladder, "Ladder file(s), comma separated, for augment/stability/gears");
+  cmd->add_option("--selection", j.selection,
+                  "--mode gears: each level's tensors, from `gearnn select` or a gear set directory (comma "
+                  "separated, one per ladder)");
   add_target_options(cmd, j.targets, "the --init model");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term")

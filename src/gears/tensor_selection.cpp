@@ -227,7 +227,10 @@ std::string selection_table(const json& sel) {
 GearSelection read_gear_selection(const std::string& path) {
   const json sel = read_json_file(path);
   return naming_json_errors(path, [&] {
-    const json levels = json_get<json>(sel, "levels", path);
+    // A selection lists levels; a gear set's gears.json lists gears with the same fields.
+    const json levels = sel.is_object() && sel.contains("gears") && !sel.contains("levels")
+                            ? json_get<json>(sel, "gears", path)
+                            : json_get<json>(sel, "levels", path);
     if (!levels.is_array()) fail(path, "expected a levels array (a selection from `gearnn select`)");
     GearSelection selected;
     for (const auto& l : levels)

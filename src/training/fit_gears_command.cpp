@@ -27,19 +27,48 @@ using GearTensors = GearSelection;
 
 // ---- checks and loading: all of it happens before the first level is fitted ----
 
+FitGearsJob resolved(FitGearsJob job) {
+  if (job.bn_stats.empty()) job.bn_stats = job.start_dir.empty() ? "reestimate" : "keep";
+  return job;
+}
+
 void check_job(const FitGearsJob& job) {
   if (job.kind != "gears" && job.kind != "bn" && job.kind != "full") fail("--kind", "must be gears, bn or full");
   if (job.bn_stats != "reestimate" && job.bn_stats != "shift" && job.bn_stats != "keep")
     fail("--bn-stats", "must be reestimate, shift or keep");
+  if (!job.start_dir.empty() && job.kind != "gears") fail("--start", "starts gears of --kind gears only");
+  if (!job.start_dir.empty() && !job.selection.empty())
+    fail("--start", "the gears' tensors are those of the start files: give --start or --selection, not both");
   if (!(job.lr > 0 && job.lr <= 10)) fail("--lr", "must be a number in (0, 10]");  // NaN too
   if (job.batch < 1) fail("--batch", "must be at least 1");
   job.targets.check();
 }
 
-// kind gears: the selection, which must cover every level with tensors the
+// A level's starting gear (--start), checked against the model: names and shapes.
+TensorState load_start_gear(const FitGearsJob& job, const std::string& level, TorchModel& model) {
+  const std::string path = job.start_dir + "/" + level + ".pt";
+  if (!fs::exists(path)) fail(path, "no starting gear for level " + level);
+  const TensorState gear = load_tensor_dict(path);
+  std::map<std::string, torch::Tensor> in_model;
+  for (auto& [name, t] : model.named_tensors()) in_model[name] = t;
+  for (const auto& [name, t] : gear) {
+    const auto it = in_model.find(name);
+    if (it == in_model.end()) fail(path, "tensor " + name + " is not in model " + job.model_dir);
+    if (!it->second.sizes().equals(t.sizes()) || it->second.scalar_type() != t.scalar_type())
+      fail(path, "tensor " + name + " has another shape or type than in model " + job.model_dir);
+  }
+  return gear;
+}
+
+// kind gears: the selection (or the tensors of the --start gears), which must cover every level with tensors the
 // model has; bn: every BatchNorm running statistic; full: every float tensor.
 GearTensors plan_gear_tensors(const FitGearsJob& job, const Ladder& ladder, TorchModel& model) {
   GearTensors plan;
+  if (job.kind == "gears" && !job.start_dir.empty()) {
+    for (const auto& level : ladder.levels)
+      for (auto& [name, t] : load_start_gear(job, level.name, model)) plan[level.name].push_back(name);
+    return plan;
+  }
   if (job.kind == "gears") {
     if (job.selection.empty()) fail("--selection", "--kind gears needs a selection from `gearnn select`");
     const GearTensors selected = read_gear_selection(job.selection);
@@ -127,6 +156,7 @@ json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const Ladd
   if (job.targets.kind != "labels") f["targets"] = job.targets.to_json();
   if (job.bn_stats != "reestimate") f["bn_stats"] = job.bn_stats;
   if (job.bn_stats != "keep") f["bn_estimate"] = "per layer";  // before: the gear's layers in one pass
+  if (!job.start_dir.empty()) f["start"] = sha256_file(job.start_dir + "/" + level.name + ".pt");
   return f;
 }
 
@@ -193,6 +223,7 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
   const std::string& name = level.data.level.name;
   const std::set<std::string> in_gear(tensors.begin(), tensors.end());
   const double base_miou = val_miou(model, level.data.val);
+  if (!job.start_dir.empty()) load_state(model, load_start_gear(job, name, model));
   fit_gear_bn(model, level.data.train, in_gear, base.state, base.pristine_bn, job.bn_stats);
   const TrainResult tr = finetune_gear(model, level.data, tensors, base, job, soft);
   double gear_miou = val_miou(model, level.data.val);
@@ -276,6 +307,7 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
                     {"ladder", job.ladder},
                     {"feature", feature},
                     {"selection", job.selection},
+                    {"start", job.start_dir.empty() ? json(nullptr) : json(job.start_dir)},
                     {"model_bytes", base.bytes},
                     {"gear_bytes", gear_bytes},
                     {"overhead", base.bytes ? static_cast<double>(gear_bytes) / base.bytes : 0.0},
@@ -288,7 +320,8 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
 
 }  // namespace
 
-json run_fit_gears(const FitGearsJob& job) {
+json run_fit_gears(const FitGearsJob& requested) {
+  const FitGearsJob job = resolved(requested);
   use_torch_threads(job.threads);
   check_job(job);
   TorchModel model(load_model_card(job.model_dir));

@@ -2,12 +2,17 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "gearnn/common/errors.h"
 #include "gearnn/datasets/ladder.h"
 #include "gearnn/model/segmenter.h"
 #include "gearnn/synth/street_scene.h"
+#include "gearnn/gears/tensor_selection.h"
+#include "gearnn/training/fit_gears_command.h"
+#include "gearnn/training/gear_slots.h"
 #include "gearnn/training/trainer.h"
 #include "teacher_labels.h"
 #include "torch_threads.h"
@@ -30,8 +35,11 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 void check_job(const TrainJob& job) {
-  if (job.mode != "clean" && job.mode != "augment" && job.mode != "stability")
-    fail("--mode", "must be clean, augment or stability");
+  if (job.mode != "clean" && job.mode != "augment" && job.mode != "stability" && job.mode != "gears")
+    fail("--mode", "must be clean, augment, stability or gears");
+  if (job.mode == "gears" && job.selection.empty())
+    fail("--selection", "--mode gears needs the gears' tensors: a selection or a gear set per ladder");
+  if (job.mode != "gears" && !job.selection.empty()) fail("--selection", "is for --mode gears");
   if (job.mode != "clean" && job.ladder.empty()) fail("--ladder", "--mode " + job.mode + " needs a ladder");
   job.targets.check();
   if (job.targets.kind == "teacher" && job.targets.teacher_dir.empty() && job.init_model.empty())
@@ -60,6 +68,7 @@ std::string starting_model_dir(const TrainJob& job) {
 
 // Frames in memory: clean, plus every ladder level for the augmentation and stability baselines.
 struct TrainingFrames {
+  std::vector<LadderLevel> ladder;  // every level of every ladder, in order
   size_t levels = 0;                // ladder levels rendered, over all ladders
   std::vector<FrameSet> clean;      // per clip
   std::vector<FrameSet> distorted;  // distorted[clip * levels + level]
@@ -72,6 +81,7 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
   for (const auto& path : split_commas(job.ladder))
     for (const auto& l : load_ladder(path).levels) levels.push_back(l);
   TrainingFrames frames;
+  frames.ladder = levels;
   frames.levels = job.mode == "clean" ? 0 : levels.size();  // a ladder given with clean mode is read, not rendered
   auto clips_of = [&](const std::string& dataset) {
     return with_targets(load_dataset(dataset), job.targets, job.init_model, dataset, job.cache_dir, job.threads,
@@ -100,7 +110,8 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
 }
 
 // clean: every clean frame. augment: every clean frame and every level's copy
-// of it, each a sample. stability: one (clean, distorted) pair per level, so an
+// of it, each a sample; gears: the same, each with its level's gear.
+// stability: one (clean, distorted) pair per level, so an
 // epoch takes as many steps as augment's and the two baselines get the same
 // training budget. Each sample's pristine frame is its clean one (soft targets).
 std::vector<TrainSample> training_samples(const std::string& mode, const TrainingFrames& frames) {
@@ -113,7 +124,8 @@ std::vector<TrainSample> training_samples(const std::string& mode, const Trainin
       for (size_t l = 0; l < frames.levels; ++l) {
         const FrameSet& d = frames.distorted[c * frames.levels + l];
         if (i >= d.size()) continue;
-        if (mode == "augment") samples.push_back({&d.rgb[i], &d.labels[i], {}, s.rgb});
+        if (mode == "augment" || mode == "gears")
+          samples.push_back({&d.rgb[i], &d.labels[i], {}, s.rgb, mode == "gears" ? static_cast<int>(l) : -1});
         if (mode == "stability") samples.push_back({s.rgb, s.labels, {&d.rgb[i]}, s.rgb});
       }
     }
@@ -158,6 +170,63 @@ json training_record(const TrainJob& job, size_t samples, const TrainOptions& o,
           {"seconds", seconds}};
 }
 
+// What each level's gear holds, from selections or gear sets; every level named once.
+std::vector<std::vector<std::string>> gear_plan(const TrainJob& job, const std::vector<LadderLevel>& levels,
+                                                TorchModel& model) {
+  GearSelection all;
+  for (const auto& path : split_commas(job.selection)) {
+    const GearSelection one = fs::is_directory(path) ? read_gear_selection(path + "/gears.json")
+                                                     : read_gear_selection(path);
+    for (const auto& [level, tensors] : one)
+      if (!all.emplace(level, tensors).second) fail(path, "level " + level + " is selected twice in --selection");
+  }
+  std::set<std::string> in_model;
+  for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
+  std::vector<std::vector<std::string>> plan;
+  for (const auto& level : levels) {
+    const auto it = all.find(level.name);
+    if (it == all.end()) fail(job.selection, "no selection for level " + level.name);
+    for (const auto& t : it->second)
+      if (!in_model.count(t)) fail(job.selection, "level " + level.name + " selects tensor " + t + ", not in the model");
+    plan.push_back(it->second);
+  }
+  return plan;
+}
+
+std::string ladder_stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+// The jointly trained gears as gear sets OUT/gears/LADDER: each level's gear
+// is written as a start for fit-gears, which measures the switching feature,
+// checks the gear on validation (the base is kept where it does worse) and
+// writes the set, without further fitting.
+json write_joint_gear_sets(const TrainJob& job, const std::vector<LadderLevel>& levels, const GearSlots& slots) {
+  const std::string start = job.out_dir + "/gears/.joint";
+  create_dirs(start);
+  for (size_t l = 0; l < levels.size(); ++l) save_tensor_dict(start + "/" + levels[l].name + ".pt", slots.gear(l));
+  json sets = json::object();
+  for (const auto& ladder : split_commas(job.ladder)) {
+    FitGearsJob f;
+    f.model_dir = job.out_dir;
+    f.dataset = job.dataset;
+    f.val_dataset = job.val_dataset;
+    f.ladder = ladder;
+    f.out_dir = job.out_dir + "/gears/" + ladder_stem(ladder);
+    f.cache_dir = job.cache_dir;
+    f.start_dir = start;
+    f.targets = job.targets;
+    f.epochs = 0;
+    f.stride = job.stride;
+    f.max_frames_per_clip = job.max_frames_per_clip;
+    f.threads = job.threads;
+    f.seed = job.seed;
+    f.progress = job.progress;
+    const json set = run_fit_gears(f);
+    sets[ladder_stem(ladder)] = set.at("overhead");
+  }
+  fs::remove_all(start);
+  return sets;
+}
+
 }  // namespace
 
 json run_train_job(const TrainJob& job) {
@@ -171,10 +240,15 @@ json run_train_job(const TrainJob& job) {
   const std::vector<TrainSample> samples = training_samples(job.mode, frames);
   TrainOptions o = train_options(job);
   o.soft = {teacher.get(), job.targets.temperature};
+  std::optional<GearSlots> slots;
+  if (job.mode == "gears") slots.emplace(model, gear_plan(job, frames.ladder, model));
+  o.gears = slots ? &*slots : nullptr;
   const TrainResult r = train_model(model, samples, frames.val, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const json record = training_record(job, samples.size(), o, r, seconds);
+  json record = training_record(job, samples.size(), o, r, seconds);
+  if (slots) record["selection"] = job.selection;
   model.save(job.out_dir, {{"training", record}});
+  if (slots) record["gear_overhead"] = write_joint_gear_sets(job, frames.ladder, *slots);
   return record;
 }
 

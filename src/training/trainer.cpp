@@ -9,6 +9,7 @@
 
 #include "gearnn/common/errors.h"
 #include "gearnn/common/progress.h"
+#include "gearnn/training/gear_slots.h"
 
 namespace fs = std::filesystem;
 
@@ -173,31 +174,37 @@ void set_lr(torch::optim::AdamW& opt, double lr) {
 struct CheckpointFiles {
   explicit CheckpointFiles(const std::string& dir)
       : state(dir + "/state.json"), weights(dir + "/weights.pt"), optimizer(dir + "/optimizer.pt"),
-        best(dir + "/best.pt") {}
-  std::string state, weights, optimizer, best;
+        best(dir + "/best.pt"), gears(dir + "/gears.pt"), best_gears(dir + "/best-gears.pt") {}
+  std::string state, weights, optimizer, best, gears, best_gears;
 };
 
 // What training carries from epoch to epoch, and through a checkpoint.
 struct TrainingState {
   TrainResult result;
   std::map<std::string, torch::Tensor> best;  // weights of the best epoch so far
+  std::map<std::string, torch::Tensor> best_gears;  // and, in joint gear training, the gears' values
   std::optional<torch::optim::AdamW> opt;     // none when no tensor is trainable
   int next_epoch = 0;
 };
 
-// Gradients on for the tensors to train (every parameter when none are named), off for the others.
+// Gradients on for the tensors to train (every parameter when none are named),
+// off for the others. In joint gear training the optimizer trains the gears'
+// own values in place of the model's gear tensors.
 std::vector<torch::Tensor> select_trainable(TorchModel& model, const TrainOptions& o) {
   std::vector<torch::Tensor> params;
   for (auto& [name, p] : model.named_parameters()) {
     const bool on = o.trainable.empty() ||
                     std::find(o.trainable.begin(), o.trainable.end(), name) != o.trainable.end();
     p.requires_grad_(on);
-    if (on) params.push_back(p);
+    if (on && !(o.gears && o.gears->holds(name))) params.push_back(p);
   }
+  if (o.gears)
+    for (const auto& p : o.gears->parameters()) params.push_back(p);
   return params;
 }
 
-void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, TrainingState& s) {
+void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, const TrainOptions& o,
+                            TrainingState& s) {
   const json saved = read_json_file(files.state);
   naming_json_errors(files.state, [&] {
     s.next_epoch = saved.at("epoch").get<int>() + 1;
@@ -209,11 +216,20 @@ void resume_from_checkpoint(TorchModel& model, const CheckpointFiles& files, Tra
   });
   load_state(model, load_tensor_dict(files.weights));
   if (fs::exists(files.best)) s.best = load_tensor_dict(files.best);
+  if (o.gears) {
+    o.gears->load(load_tensor_dict(files.gears));
+    if (fs::exists(files.best_gears)) s.best_gears = load_tensor_dict(files.best_gears);
+  }
   if (s.opt && fs::exists(files.optimizer)) torch::load(*s.opt, files.optimizer);
 }
 
 int64_t steps_per_epoch(const std::vector<TrainSample>& train, const TrainOptions& o) {
-  return (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
+  if (!o.gears) return (static_cast<int64_t>(train.size()) + o.batch - 1) / o.batch;
+  std::map<int, int64_t> per_level;  // joint gear training: batches do not mix levels
+  for (const auto& s : train) ++per_level[s.level];
+  int64_t steps = 0;
+  for (const auto& [level, n] : per_level) steps += (n + o.batch - 1) / o.batch;
+  return steps;
 }
 
 void set_epoch_mode(TorchModel& model, const TrainOptions& o) {
@@ -263,6 +279,35 @@ torch::Tensor batch_loss(TorchModel& model, const Batch& batch, const TrainOptio
   return loss;
 }
 
+// The epoch's sample order. In joint gear training samples are shuffled, then
+// grouped so every batch holds one level, and the batches shuffled again.
+std::vector<size_t> epoch_order(const std::vector<TrainSample>& train, const TrainOptions& o, std::mt19937_64& rng) {
+  std::vector<size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  if (!o.gears) return order;
+  std::map<int, std::vector<size_t>> by_level;
+  for (size_t i : order) by_level[train[i].level].push_back(i);
+  std::vector<std::vector<size_t>> batches;
+  for (auto& [level, samples] : by_level)
+    for (size_t b = 0; b < samples.size(); b += o.batch)
+      batches.emplace_back(samples.begin() + b, samples.begin() + std::min(samples.size(), b + o.batch));
+  std::shuffle(batches.begin(), batches.end(), rng);
+  order.clear();
+  for (const auto& b : batches) order.insert(order.end(), b.begin(), b.end());
+  return order;
+}
+
+// End of the batch starting at order[begin]: o.batch samples, fewer where the level changes.
+size_t batch_end(const std::vector<TrainSample>& train, const std::vector<size_t>& order, size_t begin,
+                 const TrainOptions& o) {
+  size_t e = std::min(order.size(), begin + o.batch);
+  if (o.gears)
+    for (size_t k = begin + 1; k < e; ++k)
+      if (train[order[k]].level != train[order[begin]].level) return k;
+  return e;
+}
+
 struct EpochLoss {
   double sum = 0, lr = 0;  // lr: the rate of the epoch's last step
   int64_t steps = 0, samples = 0;
@@ -275,24 +320,27 @@ EpochLoss train_epoch(TorchModel& model, const std::vector<TrainSample>& train, 
   const cv::Size in(model.card().input_width, model.card().input_height);
   const int64_t epoch_steps = steps_per_epoch(train, o), total_steps = epoch_steps * o.epochs;
   std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-  std::vector<size_t> order(train.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), rng);
+  const std::vector<size_t> order = epoch_order(train, o, rng);
   set_epoch_mode(model, o);
   Progress progress(o.label + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs), epoch_steps,
                     o.progress && Progress::stderr_is_terminal());
   EpochLoss loss;
   loss.lr = o.lr;
-  for (size_t b = 0; b < order.size(); b += o.batch) {
-    const size_t e = std::min(order.size(), b + o.batch);
-    if (e - b < 2 && order.size() >= 2) break;  // BatchNorm needs two samples
+  for (size_t b = 0, e = 0; b < order.size(); b = e) {
+    e = batch_end(train, order, b, o);
+    if (e - b < 2 && order.size() >= 2) continue;  // BatchNorm needs two samples
+    if (o.gears) o.gears->enter(train[order[b]].level);
     auto step_loss = batch_loss(model, augmented_batch(train, order, b, e, rng, o, in), o, in);
     if (opt) {
       loss.lr = cosine_lr(o.lr, epoch * epoch_steps + loss.steps, total_steps);
       set_lr(*opt, loss.lr);
       opt->zero_grad();
       step_loss.backward();
+      if (o.gears) o.gears->after_backward();
       opt->step();
+      if (o.gears) o.gears->after_step();
+    } else if (o.gears) {
+      o.gears->after_backward();  // statistics only
     }
     loss.sum += step_loss.item<double>();
     ++loss.steps;
@@ -302,6 +350,7 @@ EpochLoss train_epoch(TorchModel& model, const std::vector<TrainSample>& train, 
     progress.update(loss.steps, extra);
   }
   progress.finish();
+  if (o.gears) o.gears->enter(-1);  // validation and checkpoints see the base
   return loss;
 }
 
@@ -310,19 +359,25 @@ double validation_miou(TorchModel& model, const FrameSet& val) {
 }
 
 // Without validation frames the last epoch counts as the best.
-void keep_if_best(TorchModel& model, const FrameSet& val, int epoch, double val_miou, TrainingState& s) {
+void keep_if_best(TorchModel& model, const FrameSet& val, int epoch, double val_miou, const TrainOptions& o,
+                  TrainingState& s) {
   if (val.size() == 0 || val_miou > s.result.best_val_miou) {
     s.result.best_val_miou = val_miou;
     s.result.best_epoch = epoch;
     s.best = clone_state(model);
+    if (o.gears) s.best_gears = o.gears->state();
   }
 }
 
 void save_checkpoint(TorchModel& model, const std::string& dir, const CheckpointFiles& files, int epoch,
-                     const TrainingState& s) {
+                     const TrainOptions& o, const TrainingState& s) {
   create_dirs(dir);
   save_tensor_dict(files.weights, clone_state(model));
   save_tensor_dict(files.best, s.best);
+  if (o.gears) {
+    save_tensor_dict(files.gears, o.gears->state());
+    save_tensor_dict(files.best_gears, s.best_gears);
+  }
   if (s.opt) {
     torch::save(*s.opt, temp_name(files.optimizer));
     commit_temp(files.optimizer);
@@ -358,11 +413,12 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
   if (!params.empty()) s.opt.emplace(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
   const CheckpointFiles checkpoint(o.checkpoint_dir);
   if (o.resume && !o.checkpoint_dir.empty() && fs::exists(checkpoint.state))
-    resume_from_checkpoint(model, checkpoint, s);
+    resume_from_checkpoint(model, checkpoint, o, s);
   if (o.consider_initial && s.next_epoch == 0 && val.size()) {
     s.result.best_val_miou = validation_miou(model, val);
     s.result.best_epoch = -1;  // the starting weights
     s.best = clone_state(model);
+    if (o.gears) s.best_gears = o.gears->state();
   }
   for (int epoch = s.next_epoch; epoch < o.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -372,11 +428,15 @@ TrainResult train_model(TorchModel& model, const std::vector<TrainSample>& train
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.result.history.push_back(
         {epoch, loss.mean(), val_miou, loss.lr, secs, train_secs > 0 ? loss.samples / train_secs : 0.0});
-    keep_if_best(model, val, epoch, val_miou, s);
-    if (!o.checkpoint_dir.empty()) save_checkpoint(model, o.checkpoint_dir, checkpoint, epoch, s);
+    keep_if_best(model, val, epoch, val_miou, o, s);
+    if (!o.checkpoint_dir.empty()) save_checkpoint(model, o.checkpoint_dir, checkpoint, epoch, o, s);
     if (o.progress) print_epoch(o, s.result.history, val.size() != 0);
   }
   if (!s.best.empty()) load_state(model, s.best);
+  if (o.gears && !s.best_gears.empty()) {
+    o.gears->load(s.best_gears);
+    o.gears->enter(-1);
+  }
   for (auto& [name, p] : model.named_parameters()) p.requires_grad_(false);
   model.train(false);
   return s.result;

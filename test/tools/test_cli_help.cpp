@@ -48,6 +48,9 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                             "fit-gears --temperature",
                                             "select --out",
                                             "fit-gears --val",
+                                            "fit-gears --start",
+                                            "fit-gears --bn-stats",  // absent: reestimate, or keep with --start (help says so)
+                                            "train --selection",
                                             "fit-gears --selection",
                                             "combine-gears --neutral",
                                             "batch --model",

@@ -30,7 +30,8 @@ json run_select(const SelectJob& job);
 std::string selection_table(const json& selection);
 
 // The tensors each level's gear holds, by level name, from a selection file
-// written by run_select (`fit-gears --selection`). Errors name the file.
+// written by run_select (`fit-gears --selection`), or from a gear set's gears.json.
+// Errors name the file.
 using GearSelection = std::map<std::string, std::vector<std::string>>;
 GearSelection read_gear_selection(const std::string& path);
 

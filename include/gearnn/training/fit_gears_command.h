@@ -19,7 +19,11 @@ struct FitGearsJob {
   // "shift": the base statistics moved by the shift the distortion causes on the
   // same frames (distorted minus pristine), which cancels the scenes' own
   // statistics; "keep": the base values.
-  std::string bn_stats = "reestimate";
+  // Empty: "keep" with --start, "reestimate" without.
+  std::string bn_stats;
+  // Each level's gear starts from START/LEVEL.pt (from `train --mode gears`):
+  // its tensors are the file's, its statistics kept unless bn_stats says otherwise.
+  std::string start_dir;
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
   uint64_t seed = 1;

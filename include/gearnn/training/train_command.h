@@ -16,7 +16,10 @@ struct TrainJob {
   std::vector<int64_t> widths{16, 32, 64, 128};
   int64_t head = 64;
   std::string out_dir;
-  std::string mode = "clean";             // clean | augment | stability
+  std::string mode = "clean";             // clean | augment | stability | gears (joint)
+  // gears: what each level's gear holds, from `gearnn select` or a gear set
+  // directory (several, comma separated, together covering every ladder level).
+  std::string selection;
   TargetOptions targets;                  // teacher: unlabelled clips, the --init model by default
   std::string ladder;                     // levels for augment / stability (several, comma separated)
   std::string cache_dir = ".gearnn-cache";
@@ -29,6 +32,8 @@ struct TrainJob {
 };
 
 // Returns the training record also stored in OUT/model.json under "training".
+// Mode gears also writes one gear set per ladder, OUT/gears/LADDER (the ladder
+// file's name without .json), each gear checked on validation as fit-gears does.
 json run_train_job(const TrainJob& job);
 
 // Size frames are kept at in memory: 1.25x the input, so crops can zoom in.

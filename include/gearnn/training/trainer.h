@@ -23,7 +23,11 @@ struct TrainSample {
   std::vector<const cv::Mat*> partners;
   // The same frame undistorted, same size: what the teacher sees for soft targets.
   const cv::Mat* pristine = nullptr;
+  // Joint gear training: the level whose gear is in place for this sample (-1: the base).
+  int level = -1;
 };
+
+class GearSlots;
 
 struct TrainOptions {
   int epochs = 20;
@@ -54,6 +58,9 @@ struct TrainOptions {
   // How progress lines name the validation score: "mIoU" against labels,
   // "agreement" against a teacher's masks (see targets.h).
   std::string val_metric = "mIoU";
+  // Joint gear training: every batch holds samples of one level and runs with
+  // that level's gear in place; the gears' values are trained with the rest.
+  GearSlots* gears = nullptr;
 };
 
 struct EpochLog {
