@@ -11,12 +11,15 @@
 #   gears      the shipped gear sets (GearNN)
 #   full       per-level fully fine-tuned model (as a gear holding every tensor)
 #   aug+gears  GearNN on the augment model: data/models/street-robust with its gears
+#   joint      the shared network of joint gear-aware training (`train --mode
+#              gears`, the augment budget), without gears
+#   joint+gears  the same with its jointly trained gears
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gearnn=build/gearnn
+gearnn=${GEARNN:-build/gearnn}
 model=data/models/street
 robust=data/models/street-robust
 train=build/train-default
@@ -51,12 +54,23 @@ if [ "${BUILD:-1}" = 1 ]; then
   # augment, and GearNN on top of it: the shipped robust model and its gear sets.
   [ -f "$robust/gears/combined/gears.json" ] || scripts/train_robust.sh "$train"
   for mode in stability; do
-    [ -f "$work/models/$mode/model.json" ] ||
+    [ -f "$work/models/$mode/model.json" ] || [ -n "${SHIPPED_STABILITY:-}" ] ||
       $gearnn train --init "$model" --mode "$mode" --dataset "$train/train.json" --val "$train/val.json" \
         --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$train/cache" \
         --epochs "$epochs" --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-$mode" --resume \
         --out "$work/models/$mode"
   done
+  # Joint gear-aware training at augment's budget, with the shipped gears' tensors.
+  if [ ! -f "$work/models/joint/gears/combined/gears.json" ]; then
+    [ -f "$work/models/joint/gears/brightness/gears.json" ] ||
+      $gearnn train --init "$model" --mode gears --selection "$model/gears/qp,$model/gears/brightness" \
+        --dataset "$train/train.json" --val "$train/val.json" \
+        --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$train/cache" \
+        --epochs "$epochs" --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-joint" --resume \
+        --out "$work/models/joint"
+    $gearnn combine-gears "$work/models/joint/gears/brightness" "$work/models/joint/gears/qp" \
+      --out "$work/models/joint/gears/combined"
+  fi
   for ladder in qp brightness; do
     [ -f "$work/gears-full-$ladder/gears.json" ] ||
       $gearnn fit-gears --kind full --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
@@ -75,18 +89,24 @@ for seed in 1011 1012; do
 done
 
 # Every level of every ladder, every method; then the dynamic clips.
-$py - "$gearnn" "$model" "$work" "$robust" <<'PY'
+# SHIPPED_STABILITY=1: the shipped stability baseline (made by this script's
+# training) instead of building it again.
+stability=$work/models/stability
+[ -z "${SHIPPED_STABILITY:-}" ] || stability=data/models/baselines/stability
+$py - "$gearnn" "$model" "$work" "$robust" "$stability" <<'PY'
 import json, os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
 from bench_runs import built, summed_miou
-gearnn, model, work, robust = sys.argv[1:5]
+gearnn, model, work, robust, stability = sys.argv[1:6]
+joint = f"{work}/models/joint"
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 def methods(ladder):
     return {"clean": (model, None), "augment": (robust, None),
-            "stability": (f"{work}/models/stability", None), "bn": (model, f"{work}/gears-bn-{ladder}"),
+            "stability": (stability, None), "bn": (model, f"{work}/gears-bn-{ladder}"),
             "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}"),
-            "aug+gears": (robust, f"{robust}/gears/{ladder}")}
+            "aug+gears": (robust, f"{robust}/gears/{ladder}"), "joint": (joint, None),
+            "joint+gears": (joint, f"{joint}/gears/{ladder}")}
 def run(video, labels, m, g, out):
     return bench_runs.run(gearnn, video, m, out, g, labels=labels)
 def fmt(v):
@@ -119,6 +139,11 @@ def mean(n):
     vals = [r[n] for r in results.values()]
     return None if None in vals else sum(vals) / len(vals)
 print("\nmean over levels: " + " ".join(f"{n} {fmt(mean(n))}" for n in names))
+def relative(a, b):
+    return "n/a" if a is None or b is None else f"{100 * (a - b) / b:+.2f}%"
+for n in ("aug+gears", "joint", "joint+gears"):
+    print(f"{n} over levels: {relative(mean(n), mean('augment'))} against augment, "
+          f"{relative(mean(n), mean('stability'))} against stability (relative mIoU)")
 if mean("full") is not None:
     gain_full = sum(r["full"] - r["clean"] for r in results.values())
     for n in ("gears", "aug+gears"):
@@ -140,9 +165,10 @@ sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gear
         "gears": f"{model}/gears/combined",
         "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full"),
         "aug+gears": f"{robust}/gears/combined"}
-dyn = {"clean": (model, None), "augment": (robust, None), "stability": (f"{work}/models/stability", None),
+dyn = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
        "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"]),
-       "aug+gears": (robust, sets["aug+gears"])}
+       "aug+gears": (robust, sets["aug+gears"]), "joint": (joint, None),
+       "joint+gears": (joint, f"{joint}/gears/combined")}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def nearest(levels, key, value):
@@ -168,7 +194,7 @@ for sched in ("abr", "tunnel"):
         for seed in (1011, 1012):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
             reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
-            if name in ("gears", "aug+gears"):
+            if name in ("gears", "aug+gears", "joint+gears"):
                 neutral = set(json.load(open(f"{g}/gears.json"))["combined"]["neutral"])
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
@@ -178,6 +204,9 @@ for sched in ("abr", "tunnel"):
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
     print(f"dynamic {sched:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()))
+    for n in ("aug+gears", "joint", "joint+gears"):
+        print(f"dynamic {sched:7s} {n}: {relative(row.get(n), row.get('augment'))} against augment, "
+              f"{relative(row.get(n), row.get('stability'))} against stability (target >= +3% and >= +6%)")
     for n in total:
         print(f"dynamic {sched:7s} {n}: selected gear = true level on {100 * match[n] / total[n]:.1f}% of {total[n]} frames (target >= 95%)")
 base = memory["clean"]

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <filesystem>
 #include <set>
 
@@ -14,6 +16,43 @@ namespace gearnn {
 namespace {
 
 json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
+
+// Distortion settings (gearnn distort) at the value where they change nothing.
+// qp has none: every QP compresses.
+std::optional<double> undistorted(const std::string& key) {
+  static const std::map<std::string, double> values = {
+      {"brightness", 1}, {"noise", 0}, {"blur", 0}, {"scale", 1}, {"resolution", 1}};
+  const auto it = values.find(key);
+  return it == values.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+// The first set's gears fitted where its own distortion is absent: each setting
+// that varies across the set's levels is at its undistorted value (b1.00 of a
+// brightness ladder). Such a gear learnt only the rest of its rendering (QP 22),
+// so the second set knows those frames better whatever it gains on validation.
+std::set<std::string> undistorted_levels(const GearSet& first) {
+  std::map<std::string, std::set<double>> seen;
+  for (size_t i = 0; i < first.gears.size(); ++i) {
+    const json& settings = first.raw["gears"][i].value("settings", json::object());
+    if (!settings.is_object()) return {};
+    for (const auto& [key, v] : settings.items())
+      if (v.is_number()) seen[key].insert(v.get<double>());
+  }
+  std::set<std::string> out;
+  for (size_t i = 0; i < first.gears.size(); ++i) {
+    const json& settings = first.raw["gears"][i].value("settings", json::object());
+    bool varies = false, plain = true;
+    for (const auto& [key, values] : seen) {
+      if (values.size() < 2) continue;
+      varies = true;
+      const auto want = undistorted(key);
+      plain = plain && want && settings.contains(key) && settings[key].is_number() &&
+              std::abs(settings[key].get<double>() - *want) < 1e-9;
+    }
+    if (varies && plain) out.insert(first.gears[i].name);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -34,12 +73,13 @@ json combine_gear_sets(const CombineGearsOptions& o) {
     for (const auto& r : g.when)
       if (r.feature == feature) fail(then_json, "gear " + g.name + " also switches on " + feature);
 
-  // Neutral gears: named, or those whose recorded validation gain is below min_gain.
+  // Neutral gears: named, or the undistorted level and those whose recorded validation gain is below min_gain.
   std::set<std::string> neutral(o.neutral.begin(), o.neutral.end());
   for (const auto& n : neutral)
     if (std::none_of(first.gears.begin(), first.gears.end(), [&](const GearSpec& g) { return g.name == n; }))
       fail(first_json, "no gear named " + n + " (given as neutral)");
   if (o.neutral.empty()) {
+    neutral = undistorted_levels(first);
     for (size_t i = 0; i < first.gears.size(); ++i) {
       const json& raw = first.raw["gears"][i];
       if (!raw.contains("val_miou") || !raw.contains("base_val_miou"))

@@ -119,6 +119,23 @@ TEST_CASE("combined gear sets: useful brightness gears, QP gears over the neutra
   CHECK(pick(22, 149.9) == "q22");
   CHECK(cfg.file_path(0) == dir + "/both/../b/b0.3.pt");
 
+  SECTION("the undistorted level is neutral whatever it gains") {
+    write_set(dir + "/bs", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 40]}, "base_val_miou": 0.2, "val_miou": 0.7,
+       "settings": {"brightness": 0.3, "qp": 22}},
+      {"name": "b1.0", "file": "b1.0.pt", "when": {"luma": [40, 110]}, "base_val_miou": 0.7, "val_miou": 0.75,
+       "settings": {"brightness": 1.0, "qp": 22}},
+      {"name": "b1.4", "file": "b1.4.pt", "when": {"luma": [110, 150]}, "base_val_miou": 0.7, "val_miou": 0.75,
+       "settings": {"brightness": 1.4, "qp": 22}}]})");
+    o.first_dir = dir + "/bs";
+    CHECK(combine_gear_sets(o)["combined"]["neutral"] == json({"b1.0"}));
+    // Without settings only the gain decides: every gear gains, none is neutral.
+    write_set(dir + "/bn", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 40]}, "base_val_miou": 0.2, "val_miou": 0.7},
+      {"name": "b1.0", "file": "b1.0.pt", "when": {"luma": [40, null]}, "base_val_miou": 0.7, "val_miou": 0.75}]})");
+    o.first_dir = dir + "/bn";
+    CHECK_THAT(combine_error(o), Catch::Contains("no neutral gear"));
+  }
   SECTION("neutral gears by name") {
     o.neutral = {"b1.0"};
     const GearSet named = parse_gear_set(combine_gear_sets(o), dir + "/both", "x");

@@ -2,8 +2,9 @@
 // One gear set for streams where two distortions vary at once (a tunnel: dark
 // and compressed). The first set (e.g. brightness, switched on luma) keeps the
 // gears that win on validation; its "neutral" gears, those that gain almost
-// nothing over the base, are dropped, and over their feature range the second
-// set (e.g. QP) takes over. Gear files are referenced, not copied.
+// nothing over the base and the level where its own distortion is absent
+// (brightness 1.0), are dropped, and over their feature range the second set
+// (e.g. QP) takes over. Gear files are referenced, not copied.
 #include <string>
 #include <vector>
 
