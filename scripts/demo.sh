@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on shipped data: segments the shipped dynamic-distortion clip
 # with each shipped model (street: trained on clean frames; street-robust: then
-# fine-tuned on every distortion level), without gears and with each of its
+# fine-tuned on every distortion level; street-joint: trained jointly with its
+# gears), without gears and with each of its
 # gear sets, then the shipped baselines (data/models/baselines: augment and
 # stability training, the same budget as street-robust) and the shipped
 # default (data/models/default.json, what `gearnn run` uses without --model),
@@ -15,7 +16,7 @@ out=out/demo
 mkdir -p "$out"
 miou() { /usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['metrics']; print(f\"mIoU {m['miou']:.4f} (mean of frames {m['mean_frame_miou']:.4f})\")" "$1"; }
 
-for model in data/models/street data/models/street-robust; do
+for model in data/models/street data/models/street-robust data/models/street-joint; do
   name=$(basename "$model")
   $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name/no-gears" --masks color --quiet
   printf '%-38s %s\n' "$name without gears:" "$(miou "$out/$name/no-gears/report.json")"
