@@ -1,5 +1,6 @@
 #include "gearnn/training/train_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -40,6 +41,12 @@ void check_job(const TrainJob& job) {
   if (job.mode == "gears" && job.selection.empty())
     fail("--selection", "--mode gears needs the gears' tensors: a selection or a gear set per ladder");
   if (job.mode != "gears" && !job.selection.empty()) fail("--selection", "is for --mode gears");
+  if (job.mode == "gears") {  // gear sets are written as OUT/gears/LADDER, named by the ladder file
+    std::set<std::string> stems;
+    for (const auto& ladder : split_commas(job.ladder))
+      if (!stems.insert(fs::path(ladder).stem().string()).second)
+        fail(ladder, "another --ladder file has the same name; --mode gears names its gear sets by it");
+  }
   if (job.mode != "clean" && job.ladder.empty()) fail("--ladder", "--mode " + job.mode + " needs a ladder");
   job.targets.check();
   if (job.targets.kind == "teacher" && job.targets.teacher_dir.empty() && job.init_model.empty())
@@ -69,6 +76,11 @@ std::string starting_model_dir(const TrainJob& job) {
 // Frames in memory: clean, plus every ladder level for the augmentation and stability baselines.
 struct TrainingFrames {
   std::vector<LadderLevel> ladder;  // every level of every ladder, in order
+  // Joint gear training: the gear of each level above. Levels of the same name
+  // in several ladders (b0.30 at QP 22 and at QP 40) share one gear, trained
+  // on all their renderings.
+  std::vector<int> gear_of;
+  std::vector<std::string> gear_names;
   size_t levels = 0;                // ladder levels rendered, over all ladders
   std::vector<FrameSet> clean;      // per clip
   std::vector<FrameSet> distorted;  // distorted[clip * levels + level]
@@ -82,6 +94,11 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
     for (const auto& l : load_ladder(path).levels) levels.push_back(l);
   TrainingFrames frames;
   frames.ladder = levels;
+  for (const auto& l : levels) {
+    const auto it = std::find(frames.gear_names.begin(), frames.gear_names.end(), l.name);
+    frames.gear_of.push_back(static_cast<int>(it - frames.gear_names.begin()));
+    if (it == frames.gear_names.end()) frames.gear_names.push_back(l.name);
+  }
   frames.levels = job.mode == "clean" ? 0 : levels.size();  // a ladder given with clean mode is read, not rendered
   auto clips_of = [&](const std::string& dataset) {
     return with_targets(load_dataset(dataset), job.targets, job.init_model, dataset, job.cache_dir, job.threads,
@@ -115,6 +132,7 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
 // epoch takes as many steps as augment's and the two baselines get the same
 // training budget. Each sample's pristine frame is its clean one (soft targets).
 std::vector<TrainSample> training_samples(const std::string& mode, const TrainingFrames& frames) {
+  const bool gears = mode == "gears";
   std::vector<TrainSample> samples;
   for (size_t c = 0; c < frames.clean.size(); ++c) {
     const FrameSet& clean = frames.clean[c];
@@ -125,7 +143,7 @@ std::vector<TrainSample> training_samples(const std::string& mode, const Trainin
         const FrameSet& d = frames.distorted[c * frames.levels + l];
         if (i >= d.size()) continue;
         if (mode == "augment" || mode == "gears")
-          samples.push_back({&d.rgb[i], &d.labels[i], {}, s.rgb, mode == "gears" ? static_cast<int>(l) : -1});
+          samples.push_back({&d.rgb[i], &d.labels[i], {}, s.rgb, gears ? frames.gear_of[l] : -1});
         if (mode == "stability") samples.push_back({s.rgb, s.labels, {&d.rgb[i]}, s.rgb});
       }
     }
@@ -170,8 +188,8 @@ json training_record(const TrainJob& job, size_t samples, const TrainOptions& o,
           {"seconds", seconds}};
 }
 
-// What each level's gear holds, from selections or gear sets; every level named once.
-std::vector<std::vector<std::string>> gear_plan(const TrainJob& job, const std::vector<LadderLevel>& levels,
+// What each gear holds (by level name), from selections or gear sets; every level named once.
+std::vector<std::vector<std::string>> gear_plan(const TrainJob& job, const std::vector<std::string>& levels,
                                                 TorchModel& model) {
   GearSelection all;
   for (const auto& path : split_commas(job.selection)) {
@@ -184,10 +202,10 @@ std::vector<std::vector<std::string>> gear_plan(const TrainJob& job, const std::
   for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
   std::vector<std::vector<std::string>> plan;
   for (const auto& level : levels) {
-    const auto it = all.find(level.name);
-    if (it == all.end()) fail(job.selection, "no selection for level " + level.name);
+    const auto it = all.find(level);
+    if (it == all.end()) fail(job.selection, "no selection for level " + level);
     for (const auto& t : it->second)
-      if (!in_model.count(t)) fail(job.selection, "level " + level.name + " selects tensor " + t + ", not in the model");
+      if (!in_model.count(t)) fail(job.selection, "level " + level + " selects tensor " + t + ", not in the model");
     plan.push_back(it->second);
   }
   return plan;
@@ -199,10 +217,11 @@ std::string ladder_stem(const std::string& path) { return fs::path(path).stem().
 // is written as a start for fit-gears, which measures the switching feature,
 // checks the gear on validation (the base is kept where it does worse) and
 // writes the set, without further fitting.
-json write_joint_gear_sets(const TrainJob& job, const std::vector<LadderLevel>& levels, const GearSlots& slots) {
+json write_joint_gear_sets(const TrainJob& job, const std::vector<std::string>& gears, const GearSlots& slots) {
   const std::string start = job.out_dir + "/gears/.joint";
   create_dirs(start);
-  for (size_t l = 0; l < levels.size(); ++l) save_tensor_dict(start + "/" + levels[l].name + ".pt", slots.gear(l));
+  for (size_t g = 0; g < gears.size(); ++g)
+    save_tensor_dict(start + "/" + gears[g] + ".pt", slots.gear(static_cast<int>(g)));
   json sets = json::object();
   for (const auto& ladder : split_commas(job.ladder)) {
     FitGearsJob f;
@@ -241,14 +260,14 @@ json run_train_job(const TrainJob& job) {
   TrainOptions o = train_options(job);
   o.soft = {teacher.get(), job.targets.temperature};
   std::optional<GearSlots> slots;
-  if (job.mode == "gears") slots.emplace(model, gear_plan(job, frames.ladder, model));
+  if (job.mode == "gears") slots.emplace(model, gear_plan(job, frames.gear_names, model));
   o.gears = slots ? &*slots : nullptr;
   const TrainResult r = train_model(model, samples, frames.val, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json record = training_record(job, samples.size(), o, r, seconds);
   if (slots) record["selection"] = job.selection;
   model.save(job.out_dir, {{"training", record}});
-  if (slots) record["gear_overhead"] = write_joint_gear_sets(job, frames.ladder, *slots);
+  if (slots) record["gear_overhead"] = write_joint_gear_sets(job, frames.gear_names, *slots);
   return record;
 }
 

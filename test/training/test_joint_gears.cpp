@@ -140,10 +140,21 @@ TEST_CASE("train --mode gears: shared tensors and per-level gears trained togeth
   CHECK(report["gear_usage"]["q46"] == 6);
   // The gear set of a joint run is a valid --selection for the next one, and
   // fit-gears refines it from its values (--start).
+  // A level named in two ladders (q46 at QP 46 and at QP 50) is one gear,
+  // trained on both renderings and written in both sets.
+  write_text_file(dir + "/u.json", R"({"name": "u", "feature": "qp", "levels": [{"name": "q46", "qp": 50}]})");
+  std::string two = common;
+  two.replace(two.find("/t.json"), 7, "/t.json," + dir + "/u.json");
   const auto from_set = run_command(gearnn_binary() + " train --mode gears --selection " + dir + "/joint/gears/t" +
-                                    common + " --out " + dir + "/joint2");
+                                    two + " --out " + dir + "/joint2");
   INFO(from_set.output);
-  CHECK(from_set.exit_code == 0);
+  REQUIRE(from_set.exit_code == 0);
+  const json u = read_json_file(dir + "/joint2/gears/u/gears.json");
+  REQUIRE(u["gears"].size() == 1);
+  const TensorState in_u = load_tensor_dict(dir + "/joint2/gears/u/q46.pt");
+  const TensorState in_t = load_tensor_dict(dir + "/joint2/gears/t/q46.pt");
+  REQUIRE(in_u.size() == in_t.size());
+  for (const auto& [name, t] : in_u) CHECK(torch::equal(t, in_t.at(name)));
   const std::string fit = gearnn_binary() + " fit-gears --model " + dir + "/joint --dataset " + dir +
                           "/data.json --ladder " + dir + "/t.json --cache " + dir + "/cache --quiet --threads 2 " +
                           "--stride 2 --epochs 1 --start " + dir + "/joint/gears/t";
