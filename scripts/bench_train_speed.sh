@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Training and gear-fitting speed with Debian's reference BLAS (libblas3, what
-# LibTorch calls on a fresh Debian 12) against OpenBLAS (libopenblas0-pthread,
-# installed by setup.sh), at 1 and 2 threads: samples/s of `train`,
-# `sensitivity` and `fit-gears` as the commands print them, runs interleaved
-# (reference, OpenBLAS, reference, ...), ROUNDS each, medians and their ratio.
-# The reference BLAS is chosen per run with LD_LIBRARY_PATH, so the machine's
-# alternatives stay as they are. Takes about 10 minutes on 2 cores.
+# LibTorch calls on a fresh Debian 12) against OpenBLAS, in its pthread variant
+# (libopenblas0-pthread, installed by setup.sh) and its OpenMP one
+# (libopenblas0-openmp, which shares LibTorch's OpenMP threads; measured only
+# if installed), at 1 and 2 threads: samples/s of `train`, `sensitivity` and
+# `fit-gears` as the commands print them, runs interleaved (reference,
+# pthread, openmp, reference, ...), ROUNDS each, medians and their ratio to the
+# reference. Each BLAS is chosen per run with LD_LIBRARY_PATH, so the
+# machine's alternatives stay as they are. Takes about 15 minutes on 2 cores.
 # Usage: scripts/bench_train_speed.sh [WORK_DIR]   (after scripts/setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ work=${1:-build/bench-train-speed}
 rounds=${ROUNDS:-2}
 reference=/usr/lib/x86_64-linux-gnu/blas
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+openmp=/usr/lib/x86_64-linux-gnu/openblas-openmp
 for dir in "$reference" "$openblas"; do
   [ -f "$dir/libblas.so.3" ] || { echo "bench_train_speed: $dir/libblas.so.3 missing (libblas3 / libopenblas0-pthread)" >&2; exit 1; }
 done
@@ -45,19 +48,28 @@ rate() {
   echo "$out" | grep -o '[0-9.]* samples/s' | awk '{s += $1; n++} END {if (n) printf "%.2f\n", s / n; else print "nan"}'
 }
 
-printf '%-12s %7s %12s %12s %8s\n' command threads reference openblas ratio
+have_openmp=0
+[ -f "$openmp/libblas.so.3" ] && have_openmp=1
+printf '%-12s %7s %12s %19s %19s\n' command threads reference "openblas-pthread" "openblas-openmp"
 for job in train sensitivity fit-gears; do
   for threads in 1 2; do
-    ref=(); opt=()
+    ref=(); opt=(); omp=()
     for ((r = 0; r < rounds; r++)); do
       ref+=("$(rate "$reference" "$threads" "$job")")
       opt+=("$(rate "$openblas" "$threads" "$job")")
+      [ $have_openmp = 0 ] || omp+=("$(rate "$openmp" "$threads" "$job")")
     done
-    python3 - "$job" "$threads" "${ref[*]}" "${opt[*]}" <<'PY'
+    python3 - "$job" "$threads" "${ref[*]}" "${opt[*]}" "${omp[*]:-}" <<'PY'
 import statistics, sys
-job, threads, ref, opt = sys.argv[1], sys.argv[2], [float(x) for x in sys.argv[3].split()], [float(x) for x in sys.argv[4].split()]
-r, o = statistics.median(ref), statistics.median(opt)
-print(f"{job:12s} {threads:>7s} {r:10.2f}/s {o:10.2f}/s {o / r:7.2f}x")
+job, threads = sys.argv[1], sys.argv[2]
+ref, opt, omp = ([float(x) for x in a.split()] for a in sys.argv[3:6])
+r = statistics.median(ref)
+def col(v):
+    if not v:
+        return f"{'not installed':>19s}"
+    m = statistics.median(v)
+    return f"{m:8.2f}/s ({m / r:4.2f}x)"
+print(f"{job:12s} {threads:>7s} {r:10.2f}/s {col(opt)} {col(omp)}")
 PY
   done
 done
