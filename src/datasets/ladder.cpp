@@ -1,6 +1,9 @@
 #include "gearnn/datasets/ladder.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <set>
@@ -72,13 +75,28 @@ std::string render_level(const ClipRef& clip, const LadderLevel& level, const st
   create_dirs(cache_dir);
   const std::string out = cache_dir + "/" + level.name + "-" + key + ".mp4";
   if (fs::exists(out)) return out;
+  // Rendered under a name of this process's own, then renamed: jobs sharing a
+  // cache (batch --jobs, Slurm shards, two trainings) may render the same
+  // level at once, and the last rename wins with the same content.
+  static std::atomic<int> renders{0};  // threads of one process render under names of their own too
+  const std::string mine = cache_dir + "/" + level.name + "-" + key + "." + std::to_string(::getpid()) + "-" +
+                           std::to_string(renders++) + ".mp4";
   DistortOptions o;
   o.input = clip.video;
-  o.output = out;
+  o.output = mine;
   o.base = settings_at(DistortSettings{}, {DistortSegment{0, 1, level.settings}}, 0, level.name);
   o.progress = false;
   if (clip.frames.end >= 0) o.max_frames = clip.frames.end;
   distort_video(o);
+  // The record of true settings first, so a rendering in the cache always has its own.
+  const std::string record = ".schedule.json";
+  if (fs::exists(mine + record)) fs::rename(mine + record, out + record, ec);
+  if (!ec) fs::rename(mine, out, ec);
+  if (ec) {
+    fs::remove(mine);
+    fs::remove(mine + record);
+    fail(out, "cannot move the rendering into the cache (" + ec.message() + ")");
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
+#include <thread>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -8,6 +10,7 @@
 #include "gearnn/common/json_io.h"
 #include "gearnn/datasets/dataset.h"
 #include "gearnn/datasets/distort.h"
+#include "gearnn/datasets/ladder.h"
 #include "gearnn/io/label_io.h"
 #include "gearnn/io/video_reader.h"
 #include "test_support.h"
@@ -245,4 +248,37 @@ TEST_CASE("datasets: unlabelled inputs and frame ranges", "[dataset]") {
     write_text_file(dir + "/bad.json", bad);
     CHECK(error_of([&] { load_dataset(dir + "/bad.json"); }).find(dir + "/bad.json: ") == 0);
   }
+}
+
+TEST_CASE("ladder renderings: jobs sharing a cache may render the same level at once", "[distort][dataset]") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  const std::string cache = scratch_dir("shared-cache");
+  const ClipRef ref{clip + "/video.mkv", clip + "/labels", {}};
+  const LadderLevel level{"q30", json{{"qp", 30}}};
+  // Four real threads render one level into an empty cache together; every one
+  // gets the same complete file and nothing else is left behind.
+  std::vector<std::string> paths(4), errors(4);
+  std::vector<std::thread> jobs;
+  for (size_t i = 0; i < paths.size(); ++i)
+    jobs.emplace_back([&, i] {
+      try {
+        paths[i] = render_level(ref, level, cache);
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& j : jobs) j.join();
+  for (size_t i = 0; i < paths.size(); ++i) {
+    INFO(errors[i]);
+    CHECK(errors[i].empty());
+    CHECK(paths[i] == paths[0]);
+  }
+  VideoReader r(paths[0]);
+  DecodedFrame f;
+  int n = 0;
+  while (r.read(f)) ++n;
+  CHECK(n == 12);
+  std::set<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(cache)) files.insert(e.path().string());
+  CHECK(files == std::set<std::string>{paths[0], paths[0] + ".schedule.json"});
 }
