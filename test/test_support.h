@@ -79,6 +79,17 @@ inline std::string synth_clip(int frames = 12, int width = 320, int height = 192
   });
 }
 
+// DIR/data.json naming a 12-frame synthetic clip and DIR/LADDER, a two-level
+// QP ladder (q22, q46) called "t": the smallest input of the gear commands.
+// Returns the clip's directory.
+inline std::string two_level_dataset(const std::string& dir, const std::string& ladder = "ladder.json") {
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  write_text_file(dir + "/data.json", "{\"clips\": [\"" + clip + "\"]}");
+  write_text_file(dir + "/" + ladder, R"({"name": "t", "feature": "qp", "levels": [
+      {"name": "q22", "qp": 22}, {"name": "q46", "qp": 46}]})");
+  return clip;
+}
+
 // A randomly initialised built-in model for 8 street classes.
 inline std::string builtin_model(int width = 160, int height = 96) {
   return fixture("model-builtin-" + std::to_string(width) + "x" + std::to_string(height), [&](const std::string& dir) {

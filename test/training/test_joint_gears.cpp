@@ -88,12 +88,9 @@ TEST_CASE("gear slots: a level's step moves that level's values and the shared t
 
 TEST_CASE("train --mode gears: shared tensors and per-level gears trained together, written as gear sets",
           "[train][torch][gears]") {
-  const std::string clip = synth_clip(12, 320, 192, 7);
   const std::string model = builtin_model();
   const std::string dir = scratch_dir("joint-gears");
-  write_text_file(dir + "/data.json", "{\"clips\": [\"" + clip + "\"]}");
-  write_text_file(dir + "/t.json", R"({"name": "t", "feature": "qp", "levels": [
-      {"name": "q22", "qp": 22}, {"name": "q46", "qp": 46}]})");
+  const std::string clip = two_level_dataset(dir, "t.json");
   write_text_file(dir + "/sel.json", R"({"levels": [
       {"name": "q22", "tensors": ["stem_bn.weight", "stem_bn.bias", "stem_bn.running_mean", "stem_bn.running_var"]},
       {"name": "q46", "tensors": ["stem_bn.weight", "stem_bn.bias", "stem_bn.running_mean", "stem_bn.running_var",
@@ -177,12 +174,9 @@ TEST_CASE("train --mode gears: shared tensors and per-level gears trained togeth
 }
 
 TEST_CASE("train --mode gears: bad selections are named", "[train][torch][gears][cli]") {
-  const std::string clip = synth_clip(12, 320, 192, 7);
   const std::string model = builtin_model();
   const std::string dir = scratch_dir("joint-gears-bad");
-  write_text_file(dir + "/data.json", "{\"clips\": [\"" + clip + "\"]}");
-  write_text_file(dir + "/t.json", R"({"name": "t", "feature": "qp", "levels": [
-      {"name": "q22", "qp": 22}, {"name": "q46", "qp": 46}]})");
+  two_level_dataset(dir, "t.json");
   write_text_file(dir + "/one.json", R"({"levels": [{"name": "q22", "tensors": ["stem_bn.weight"]}]})");
   write_text_file(dir + "/ghost.json", R"({"levels": [{"name": "q22", "tensors": ["no.such"]},
       {"name": "q46", "tensors": ["stem_bn.weight"]}]})");

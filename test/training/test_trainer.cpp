@@ -62,12 +62,9 @@ TEST_CASE("training a TorchScript module's parameters in C++ works", "[train][to
 }
 
 TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run uses", "[gears][train][torch]") {
-  const std::string clip = synth_clip(12, 320, 192, 7);
   const std::string model = builtin_model();
   const std::string dir = scratch_dir("fit-gears");
-  write_text_file(dir + "/data.json", "{\"clips\": [\"" + clip + "\"]}");
-  write_text_file(dir + "/ladder.json", R"({"name": "t", "feature": "qp", "levels": [
-      {"name": "q22", "qp": 22}, {"name": "q46", "qp": 46}]})");
+  const std::string clip = two_level_dataset(dir);
   const std::string weights_hash = sha256_file(model + "/weights.pt");
   const std::string common = " --dataset " + dir + "/data.json --ladder " + dir + "/ladder.json --cache " + dir +
                              "/cache --quiet --threads 2 --stride 2";
