@@ -80,6 +80,22 @@ TEST_CASE("frozen TorchScript inference follows gear switches and matches the mo
   torch::NoGradGuard no_grad;
   const auto base = tm.forward_plain(x);
   const double scale = 1 + base.abs().max().item<double>();
+  // The reference for a switch in place: the module frozen afresh with that
+  // gear already in its weights, which runs the same kernels. Against the
+  // plain module only a float tolerance holds: oneDNN's kernels on AVX-512
+  // machines differ from the plain path by up to 2e-3 of the logits' scale
+  // even at the base weights (1e-6 on AVX2 machines).
+  std::map<int, torch::Tensor> frozen_with;
+  auto frozen_afresh = [&](int gear) {
+    if (!frozen_with.count(gear)) {
+      Segmenter fresh(torchscript_model(kind));
+      GearBank fresh_bank(cfg, fresh);
+      fresh_bank.apply(gear);
+      REQUIRE(fresh.prepare_inference(names));
+      frozen_with[gear] = fresh.torch_model().forward(x).clone();
+    }
+    return frozen_with[gear];
+  };
   std::mt19937 rng(4);
   std::map<int, torch::Tensor> first_seen;
   for (int step = 0; step < 12; ++step) {
@@ -87,7 +103,8 @@ TEST_CASE("frozen TorchScript inference follows gear switches and matches the mo
     bank.apply(gear);
     const auto fast = tm.forward(x), plain = tm.forward_plain(x);
     INFO("step " << step << " gear " << gear);
-    CHECK(max_diff(fast, plain) < 1e-4 * scale);
+    CHECK(max_diff(fast, frozen_afresh(gear)) < 1e-5 * scale);
+    CHECK(max_diff(fast, plain) < 5e-3 * scale);
     if (gear >= 0) CHECK(max_diff(plain, base) > 1e-5 * scale);  // the gear matters (little on a random LRASPP)
     // The same gear again gives the same logits, bit for bit.
     if (first_seen.count(gear)) CHECK(torch::equal(fast, first_seen[gear]));
