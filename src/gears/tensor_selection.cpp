@@ -1,5 +1,7 @@
 #include "gearnn/gears/tensor_selection.h"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -224,7 +226,8 @@ std::string selection_table(const json& sel) {
   return t.str();
 }
 
-GearSelection read_gear_selection(const std::string& path) {
+GearSelection read_gear_selection(const std::string& given) {
+  const std::string path = std::filesystem::is_directory(given) ? given + "/gears.json" : given;
   const json sel = read_json_file(path);
   return naming_json_errors(path, [&] {
     // A selection lists levels; a gear set's gears.json lists gears with the same fields.
@@ -237,6 +240,17 @@ GearSelection read_gear_selection(const std::string& path) {
       selected[json_get<std::string>(l, "name", path)] = json_get<std::vector<std::string>>(l, "tensors", path);
     return selected;
   });
+}
+
+std::vector<std::string> level_selection(const GearSelection& selection, const std::string& level,
+                                         const std::set<std::string>& model_tensors, const std::string& source,
+                                         const std::string& model) {
+  const auto it = selection.find(level);
+  if (it == selection.end()) fail(source, "no selection for level " + level);
+  for (const auto& t : it->second)
+    if (!model_tensors.count(t))
+      fail(source, "level " + level + " selects tensor " + t + ", which model " + model + " does not have");
+  return it->second;
 }
 
 }  // namespace gearnn

@@ -74,15 +74,8 @@ GearTensors plan_gear_tensors(const FitGearsJob& job, const Ladder& ladder, Torc
     const GearTensors selected = read_gear_selection(job.selection);
     std::set<std::string> in_model;
     for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
-    for (const auto& level : ladder.levels) {
-      const auto it = selected.find(level.name);
-      if (it == selected.end()) fail(job.selection, "no selection for level " + level.name);
-      for (const auto& t : it->second)
-        if (!in_model.count(t))
-          fail(job.selection, "level " + level.name + " selects tensor " + t + ", which model " + job.model_dir +
-                                  " does not have");
-      plan[level.name] = it->second;
-    }
+    for (const auto& level : ladder.levels)
+      plan[level.name] = level_selection(selected, level.name, in_model, job.selection, job.model_dir);
     return plan;
   }
   std::vector<std::string> tensors;

@@ -6,8 +6,8 @@
 
 namespace gearnn {
 
-GearSlots::GearSlots(TorchModel& model, std::vector<std::vector<std::string>> level_tensors)
-    : level_tensors_(std::move(level_tensors)), values_(level_tensors_.size()) {
+GearSlots::GearSlots(TorchModel& model, const std::vector<std::vector<std::string>>& level_tensors)
+    : values_(level_tensors.size()) {
   std::map<std::string, torch::Tensor> all;
   for (auto& [name, t] : model.named_tensors()) all[name] = t;
   std::set<std::string> params;
@@ -18,8 +18,8 @@ GearSlots::GearSlots(TorchModel& model, std::vector<std::vector<std::string>> le
     if (params.count(name)) v.requires_grad_(true);
     return v;
   };
-  for (size_t l = 0; l < level_tensors_.size(); ++l)
-    for (const auto& name : level_tensors_[l]) {
+  for (size_t l = 0; l < level_tensors.size(); ++l)
+    for (const auto& name : level_tensors[l]) {
       if (!all.count(name)) throw std::logic_error("gear slots: the model has no tensor " + name);
       model_[name] = all.at(name);
       if (!base_.count(name)) base_[name] = leaf(name);

@@ -193,21 +193,14 @@ std::vector<std::vector<std::string>> gear_plan(const TrainJob& job, const std::
                                                 TorchModel& model) {
   GearSelection all;
   for (const auto& path : split_commas(job.selection)) {
-    const GearSelection one = fs::is_directory(path) ? read_gear_selection(path + "/gears.json")
-                                                     : read_gear_selection(path);
-    for (const auto& [level, tensors] : one)
+    for (const auto& [level, tensors] : read_gear_selection(path))
       if (!all.emplace(level, tensors).second) fail(path, "level " + level + " is selected twice in --selection");
   }
   std::set<std::string> in_model;
   for (auto& [name, t] : model.named_tensors()) in_model.insert(name);
   std::vector<std::vector<std::string>> plan;
-  for (const auto& level : levels) {
-    const auto it = all.find(level);
-    if (it == all.end()) fail(job.selection, "no selection for level " + level);
-    for (const auto& t : it->second)
-      if (!in_model.count(t)) fail(job.selection, "level " + level + " selects tensor " + t + ", not in the model");
-    plan.push_back(it->second);
-  }
+  const std::string model_dir = job.init_model.empty() ? "(new)" : job.init_model;
+  for (const auto& level : levels) plan.push_back(level_selection(all, level, in_model, job.selection, model_dir));
   return plan;
 }
 

@@ -3,6 +3,7 @@
 // memory budget (exact knapsack). Reads and writes JSON (formats in docs/gears.md).
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,14 @@ json run_select(const SelectJob& job);
 std::string selection_table(const json& selection);
 
 // The tensors each level's gear holds, by level name, from a selection file
-// written by run_select (`fit-gears --selection`), or from a gear set's gears.json.
-// Errors name the file.
+// written by run_select (`fit-gears --selection`), or from a gear set (its
+// directory or gears.json). Errors name the file.
 using GearSelection = std::map<std::string, std::vector<std::string>>;
 GearSelection read_gear_selection(const std::string& path);
+// The tensors `level` selects, each checked to be one of `model_tensors`;
+// errors name `source` (the selection) and `model` (the model directory).
+std::vector<std::string> level_selection(const GearSelection& selection, const std::string& level,
+                                         const std::set<std::string>& model_tensors, const std::string& source,
+                                         const std::string& model);
 
 }  // namespace gearnn

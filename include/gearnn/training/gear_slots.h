@@ -16,9 +16,8 @@ namespace gearnn {
 class GearSlots {
  public:
   // level_tensors[l]: the tensors level l's gear holds. Every value starts at the model's.
-  GearSlots(TorchModel& model, std::vector<std::vector<std::string>> level_tensors);
+  GearSlots(TorchModel& model, const std::vector<std::vector<std::string>>& level_tensors);
 
-  size_t levels() const { return level_tensors_.size(); }
   // The trainable leaves (every level's and the base's parameters); the model's
   // own gear parameters are left out of the optimizer.
   std::vector<torch::Tensor> parameters() const;
@@ -41,7 +40,6 @@ class GearSlots {
 
  private:
   torch::Tensor& owner(int level, const std::string& name);
-  std::vector<std::vector<std::string>> level_tensors_;
   std::map<std::string, torch::Tensor> model_;           // the model's tensors, by name (shared storage)
   TensorState base_;                                     // base values of every gear tensor
   std::vector<TensorState> values_;                      // per level
