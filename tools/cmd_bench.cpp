@@ -6,6 +6,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "common_options.h"
+#include "gearnn/common/cores.h"
 #include "gearnn/model/bench.h"
 
 namespace gearnn::cli {
@@ -48,8 +49,7 @@ void add_bench_commands(CLI::App& app) {
 
   auto f = std::make_shared<BenchForwardArgs>();
   bind_bench_forward_options(*bench, *f)->callback([f] {
-    const int threads =
-        f->threads > 0 ? f->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = f->threads > 0 ? f->threads : usable_cores();
     BenchForwardOptions o;
     o.frames = f->frames;
     o.threads = threads;

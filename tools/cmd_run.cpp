@@ -47,7 +47,7 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   cmd->add_option("--size", o.size,
                   "Output size WxH of masks, overlay and label comparison (empty: the labels' size, else the "
                   "reference masks', else the input's largest)");
-  add_threads_option(cmd, o.threads);
+  add_threads_option(cmd, o.threads, "usable cores but one, which decoding, features and writing share");
   add_decode_threads_option(cmd, o.decode_threads);
   add_hold_option(cmd, o.hold);
   add_batch_option(cmd, o.batch);

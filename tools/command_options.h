@@ -65,7 +65,7 @@ CLI::App* bind_bench_group(CLI::App& app);
 struct BenchForwardArgs {
   std::string model, input, gears;
   int frames = 100;
-  int threads = 0;  // 0 = all cores
+  int threads = 0;  // 0 = all usable cores
   int batch = 1;
 };
 CLI::App* bind_bench_forward_options(CLI::App& bench, BenchForwardArgs& a);

@@ -21,7 +21,7 @@ CLI::App* tidy_defaults(CLI::App* cmd);
 CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet, const std::string& description = "No progress output");
 
 // LibTorch intra-op threads, 0..256; `zero_means` says what the automatic choice is.
-CLI::Option* add_threads_option(CLI::App* cmd, int& threads, const std::string& zero_means = "all cores",
+CLI::Option* add_threads_option(CLI::App* cmd, int& threads, const std::string& zero_means = "all usable cores",
                                 const std::string& what = "LibTorch threads");
 CLI::Option* add_decode_threads_option(CLI::App* cmd, int& threads);
 

@@ -1,5 +1,3 @@
-#include <sched.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,18 +11,12 @@
 #include "child_process.h"
 #include "failure_log.h"
 #include "gearnn/batch/batch.h"
+#include "gearnn/common/cores.h"
 #include "gearnn/common/progress.h"
 
 namespace fs = std::filesystem;
 
 namespace gearnn {
-
-int usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
 
 namespace {
 

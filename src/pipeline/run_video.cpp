@@ -10,6 +10,7 @@
 
 #include "frame_pipeline.h"
 #include "frame_record_writer.h"
+#include "gearnn/common/cores.h"
 #include "gearnn/common/errors.h"
 #include "gearnn/io/label_io.h"
 #include "gearnn/io/playlist.h"
@@ -72,8 +73,7 @@ cv::Size requested_output_size(const RunOptions& o, const std::string& reference
 }
 
 int use_torch_threads(const RunOptions& o) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int n = o.threads > 0 ? o.threads : cores;
+  const int n = run_forward_threads(o.threads);
   set_torch_threads(n);
   return n;
 }

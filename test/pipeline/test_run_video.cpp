@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gearnn/common/cores.h"
 #include "gearnn/common/json_io.h"
 #include "gearnn/io/label_io.h"
 #include "gearnn/pipeline/run_video.h"
@@ -37,12 +38,15 @@ TEST_CASE("run: colour and grey masks hold the same ids, metrics cover the liste
   const json grey = run_video(o);
   o.out_dir = dir + "/colour";
   o.masks = "color";
+  o.threads = 0;  // the thread plan: usable cores but one for the forward
   const json colour = run_video(o);
 
   CHECK(read_json_file(dir + "/grey/report.json") == grey);
   CHECK(grey["complete"] == true);
   CHECK(grey["frames"] == 4);
-  CHECK(grey["metrics"] == colour["metrics"]);
+  CHECK(grey["metrics"] == colour["metrics"]);  // whatever the thread count
+  CHECK(grey["threads"]["torch_intra_op"] == 1);
+  CHECK(colour["threads"]["torch_intra_op"] == run_forward_threads(0));
   CHECK(matrix_total(grey["metrics"]["confusion_matrix"]) == 4ull * 320 * 192);
   const auto lines = read_lines(dir + "/grey/frames.jsonl");
   REQUIRE(lines.size() == 4);

@@ -69,7 +69,4 @@ std::string item_key(const BatchItem& item, const BatchOptions& options, int thr
 
 BatchSummary run_batch(const BatchOptions& options);
 
-// Logical cores this process may use (its CPU affinity, e.g. a Slurm allocation).
-int usable_cores();
-
 }  // namespace gearnn

@@ -30,7 +30,7 @@ struct RunOptions {
   // of other sizes (ABR renditions) are segmented at their own size and their
   // logits resized to this size before the argmax.
   std::string size;
-  int threads = 0;            // LibTorch intra-op threads; 0 = all cores
+  int threads = 0;            // LibTorch intra-op threads; 0 = usable cores but one (run_forward_threads)
   int decode_threads = 1;
   int hold = 1;               // hysteresis: frames a new gear must match before switching
   // Consecutive frames with the same gear segmented in one forward: a gear
