@@ -14,6 +14,11 @@
 #   joint      the shared network of joint gear-aware training (`train --mode
 #              gears`, the augment budget), without gears
 #   joint+gears  the same with its jointly trained gears
+#   joint+refine joint+gears with each gear then fitted 8 more epochs on its
+#              level (`fit-gears --start`: aug+gears' fitting budget on top)
+#   aug+full   one whole model per level, fine-tuned from augment for 8 epochs
+#              on every 4th frame of the level (the gears' budget): what any
+#              per-level weights can add to the augment model, an upper bound
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
@@ -71,6 +76,21 @@ if [ "${BUILD:-1}" = 1 ]; then
     $gearnn combine-gears "$work/models/joint/gears/brightness" "$work/models/joint/gears/qp" \
       --out "$work/models/joint/gears/combined"
   fi
+  # joint+refine: the joint gears fitted further, as train_robust.sh fits aug+gears' gears.
+  for ladder in qp brightness; do
+    [ -f "$work/joint-refine/$ladder/gears.json" ] ||
+      $gearnn fit-gears --model "$work/models/joint" --dataset "$train/train.json" --val "$train/val.json" \
+        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 --epochs 8 --lr 0.003 \
+        --start "$work/models/joint/gears/$ladder" --out "$work/joint-refine/$ladder"
+  done
+  [ -f "$work/joint-refine/combined/gears.json" ] ||
+    $gearnn combine-gears "$work/joint-refine/brightness" "$work/joint-refine/qp" --out "$work/joint-refine/combined"
+  for ladder in qp brightness; do
+    [ -f "$work/gears-augfull-$ladder/gears.json" ] ||
+      $gearnn fit-gears --kind full --model "$robust" --dataset "$train/train.json" --val "$train/val.json" \
+        --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 --epochs 8 --lr 0.001 \
+        --out "$work/gears-augfull-$ladder"
+  done
   for ladder in qp brightness; do
     [ -f "$work/gears-full-$ladder/gears.json" ] ||
       $gearnn fit-gears --kind full --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
@@ -106,7 +126,9 @@ def methods(ladder):
             "stability": (stability, None), "bn": (model, f"{work}/gears-bn-{ladder}"),
             "gears": (model, f"{model}/gears/{ladder}"), "full": (model, f"{work}/gears-full-{ladder}"),
             "aug+gears": (robust, f"{robust}/gears/{ladder}"), "joint": (joint, None),
-            "joint+gears": (joint, f"{joint}/gears/{ladder}")}
+            "joint+gears": (joint, f"{joint}/gears/{ladder}"),
+            "joint+refine": (joint, f"{work}/joint-refine/{ladder}"),
+            "aug+full": (robust, f"{work}/gears-augfull-{ladder}")}
 def run(video, labels, m, g, out):
     return bench_runs.run(gearnn, video, m, out, g, labels=labels)
 def fmt(v):
@@ -141,7 +163,7 @@ def mean(n):
 print("\nmean over levels: " + " ".join(f"{n} {fmt(mean(n))}" for n in names))
 def relative(a, b):
     return "n/a" if a is None or b is None else f"{100 * (a - b) / b:+.2f}%"
-for n in ("aug+gears", "joint", "joint+gears"):
+for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full"):
     print(f"{n} over levels: {relative(mean(n), mean('augment'))} against augment, "
           f"{relative(mean(n), mean('stability'))} against stability (relative mIoU)")
 if mean("full") is not None:
@@ -164,11 +186,15 @@ def combined(kind_dirs, out):
 sets = {"bn": combined({"qp": f"{work}/gears-bn-qp", "brightness": f"{work}/gears-bn-brightness"}, f"{work}/combined-bn"),
         "gears": f"{model}/gears/combined",
         "full": combined({"qp": f"{work}/gears-full-qp", "brightness": f"{work}/gears-full-brightness"}, f"{work}/combined-full"),
-        "aug+gears": f"{robust}/gears/combined"}
+        "aug+gears": f"{robust}/gears/combined",
+        "aug+full": combined({"qp": f"{work}/gears-augfull-qp", "brightness": f"{work}/gears-augfull-brightness"},
+                             f"{work}/combined-augfull")}
 dyn = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
        "bn": (model, sets["bn"]), "gears": (model, sets["gears"]), "full": (model, sets["full"]),
        "aug+gears": (robust, sets["aug+gears"]), "joint": (joint, None),
-       "joint+gears": (joint, f"{joint}/gears/combined")}
+       "joint+gears": (joint, f"{joint}/gears/combined"),
+       "joint+refine": (joint, f"{work}/joint-refine/combined"),
+       "aug+full": (robust, sets["aug+full"])}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def nearest(levels, key, value):
@@ -194,7 +220,7 @@ for sched in ("abr", "tunnel"):
         for seed in (1011, 1012):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
             reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
-            if name in ("gears", "aug+gears", "joint+gears"):
+            if name in ("gears", "aug+gears", "joint+gears", "joint+refine"):
                 neutral = set(json.load(open(f"{g}/gears.json"))["combined"]["neutral"])
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
@@ -204,7 +230,7 @@ for sched in ("abr", "tunnel"):
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
     print(f"dynamic {sched:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()))
-    for n in ("aug+gears", "joint", "joint+gears"):
+    for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full"):
         print(f"dynamic {sched:7s} {n}: {relative(row.get(n), row.get('augment'))} against augment, "
               f"{relative(row.get(n), row.get('stability'))} against stability (target >= +3% and >= +6%)")
     for n in total:

@@ -28,7 +28,7 @@ CLI::App* bind_batch_options(CLI::App& app, BatchArgs& a) {
   add_hold_option(cmd, o.hold);
   add_batch_option(cmd, o.batch);
   cmd->add_option("--jobs", o.jobs, "Items run at once")->check(CLI::Range(1, 256));
-  add_threads_option(cmd, o.threads, "usable cores / jobs", "LibTorch threads per item");
+  add_threads_option(cmd, o.threads, "usable cores / jobs; with one job, usable cores but one", "LibTorch threads per item");
   cmd->add_option("--shard", a.shard, "Take slice I of N (0 <= I < N, by a hash of the id)");
   add_quiet_flag(cmd, a.quiet);
   cmd->add_option("--html", a.html, "Also write the HTML report of OUT (as gearnn report OUT) to this file");

@@ -38,7 +38,8 @@ std::vector<BatchItem> items_of_shard(const BatchOptions& o) {
   return items;
 }
 
-// LibTorch threads per item: --threads, or the usable cores shared among the jobs.
+// LibTorch threads per item: --threads; else one item at a time runs as
+// `gearnn run` would (every usable core but one), and several share the cores.
 struct ThreadPlan {
   int threads;
   std::string text;
@@ -47,7 +48,7 @@ struct ThreadPlan {
 ThreadPlan plan_threads(const BatchOptions& o) {
   const int cores = usable_cores();
   ThreadPlan plan;
-  plan.threads = o.threads > 0 ? o.threads : std::max(1, cores / o.jobs);
+  plan.threads = o.threads > 0 ? o.threads : o.jobs == 1 ? run_forward_threads(0) : std::max(1, cores / o.jobs);
   plan.text = std::to_string(o.jobs) + " job(s) x " + std::to_string(plan.threads) +
               " LibTorch thread(s) (+1 decoder, +1 writer each) on " + std::to_string(cores) + " usable core(s)";
   if (o.jobs * plan.threads > cores) plan.text += " (oversubscribed: more threads than cores)";

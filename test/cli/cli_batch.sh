@@ -116,6 +116,10 @@ before=$(stat -c '%i %Y' "$work/resume/long1/report.json")
 "$gearnn" batch "$work/resume.jsonl" --out "$work/resume" --model "$model" --masks ids 2>"$work/resume.log"
 check "rerun finishes" [ $? -eq 0 ]
 check "rerun skips the finished item only" grep -q "2 done, 1 skipped" "$work/resume.log"
+cores=$(nproc)  # the usable cores (CPU affinity)
+one_job=$(( cores > 1 ? cores - 1 : 1 ))
+check "one job at a time plans as gearnn run: every usable core but one" \
+  grep -q "1 job(s) x $one_job LibTorch thread(s) (+1 decoder, +1 writer each) on $cores usable core(s)" "$work/resume.log"
 check "the finished item was not redone" [ "$before" = "$(stat -c '%i %Y' "$work/resume/long1/report.json")" ]
 check "no partial outputs left" [ -z "$(ls -A "$work/resume" | grep -e '^\.partial' -e '^\.old')" ]
 check "every frame's mask exists" [ "$(ls "$work/resume/long2/masks" | wc -l)" -eq 24 ]

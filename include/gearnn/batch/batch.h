@@ -44,7 +44,7 @@ struct BatchOptions {
   int hold = 1;
   int batch = 1;  // frames a forward in each run (results equal within float rounding: not in the key)
   int jobs = 1;                // items run at once
-  int threads = 0;             // LibTorch threads per item; 0 = cores / jobs
+  int threads = 0;             // LibTorch threads per item; 0 = cores / jobs (one job: cores - 1, as run)
   Shard shard;
   bool progress = true;        // one updating line on a terminal, else a line per item
   std::string gearnn_exe;      // the binary to run items with (normally this one)
