@@ -75,6 +75,10 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
   cmd->add_option("--start", j.start_dir,
                   "Start each level's gear from DIR/LEVEL.pt (gears of `train --mode gears`); its tensors are the "
                   "file's, its BatchNorm statistics kept unless --bn-stats is given");
+  cmd->add_option("--guard", j.guard,
+                  "neighbours: drop a gear that gains less on its level's validation frames than it loses on a "
+                  "neighbouring level's (where a misread frame comes from), keeping the base there; none: keep it")
+      ->check(CLI::IsMember({"neighbours", "none"}));
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }

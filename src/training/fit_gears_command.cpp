@@ -44,13 +44,38 @@ void check_job(const FitGearsJob& job) {
   job.targets.check();
 }
 
+// A gear set's level that keeps the base weights ("file": null, e.g. dropped by
+// the neighbour guard): its recorded tensors at the model's values.
+std::optional<TensorState> base_valued_level(const std::string& start_dir, const std::string& level,
+                                             const std::map<std::string, torch::Tensor>& in_model) {
+  const std::string set = start_dir + "/gears.json";
+  if (!fs::exists(set)) return std::nullopt;
+  const json j = read_json_file(set);
+  return naming_json_errors(set, [&]() -> std::optional<TensorState> {
+    for (const json& g : j.at("gears")) {
+      if (g.at("name") != level || !g.contains("file") || !g["file"].is_null()) continue;
+      TensorState state;
+      for (const auto& name : g.value("tensors", std::vector<std::string>{})) {
+        const auto it = in_model.find(name);
+        if (it == in_model.end()) fail(set, "tensor " + name + " of level " + level + " is not in the model");
+        state[name] = it->second.detach().clone();
+      }
+      return state;
+    }
+    return std::nullopt;
+  });
+}
+
 // A level's starting gear (--start), checked against the model: names and shapes.
 TensorState load_start_gear(const FitGearsJob& job, const std::string& level, TorchModel& model) {
-  const std::string path = job.start_dir + "/" + level + ".pt";
-  if (!fs::exists(path)) fail(path, "no starting gear for level " + level);
-  const TensorState gear = load_tensor_dict(path);
   std::map<std::string, torch::Tensor> in_model;
   for (auto& [name, t] : model.named_tensors()) in_model[name] = t;
+  const std::string path = job.start_dir + "/" + level + ".pt";
+  if (!fs::exists(path)) {
+    if (auto state = base_valued_level(job.start_dir, level, in_model)) return *state;
+    fail(path, "no starting gear for level " + level);
+  }
+  const TensorState gear = load_tensor_dict(path);
   for (const auto& [name, t] : gear) {
     const auto it = in_model.find(name);
     if (it == in_model.end()) fail(path, "tensor " + name + " is not in model " + job.model_dir);
@@ -149,7 +174,10 @@ json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const Ladd
   if (job.targets.kind != "labels") f["targets"] = job.targets.to_json();
   if (job.bn_stats != "reestimate") f["bn_stats"] = job.bn_stats;
   if (job.bn_stats != "keep") f["bn_estimate"] = "per layer";  // before: the gear's layers in one pass
-  if (!job.start_dir.empty()) f["start"] = sha256_file(job.start_dir + "/" + level.name + ".pt");
+  if (!job.start_dir.empty()) {
+    const std::string start = job.start_dir + "/" + level.name + ".pt";
+    f["start"] = fs::exists(start) ? sha256_file(start) : "base weights";
+  }
   return f;
 }
 
@@ -270,6 +298,53 @@ FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::
   return g;
 }
 
+// ---- guarding against misread levels ----
+
+// The level read from a frame is often one off (scenes differ in their own
+// exposure, the QP moves inside a segment), and a misread frame comes from a
+// level next to the gear's by the switching feature. A gear that gains less on
+// its own level than it loses on such a neighbour costs more when misread than
+// it wins when read right: its level keeps the base weights.
+void guard_neighbours(TorchModel& model, std::vector<FittedGear>& fitted, const std::vector<Level>& levels,
+                      const BaseModel& base, const FitGearsJob& job) {
+  std::vector<size_t> order(fitted.size());  // fitted[i] belongs to levels[i]
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return fitted[a].median_feature < fitted[b].median_feature; });
+  std::vector<bool> drop(fitted.size(), false);
+  for (size_t k = 0; k < order.size(); ++k) {
+    FittedGear& g = fitted[order[k]];
+    if (g.file.empty() || g.record.value("kept_base", false) || !levels[order[k]].data.val.size()) continue;
+    load_state(model, load_tensor_dict(job.out_dir + "/" + g.file));
+    const double gain = g.record.at("val_miou").get<double>() - g.record.at("base_val_miou").get<double>();
+    double harm = 0;
+    std::string worst;
+    for (const size_t n : {k - 1, k + 1}) {  // k - 1 wraps to a huge value at k = 0
+      if (n >= order.size() || !levels[order[n]].data.val.size()) continue;
+      const double h = fitted[order[n]].record.at("base_val_miou").get<double>() -
+                       val_miou(model, levels[order[n]].data.val);
+      if (worst.empty() || h > harm) harm = h, worst = fitted[order[n]].name;
+    }
+    load_state(model, base.state);
+    if (worst.empty()) continue;
+    drop[order[k]] = gain < harm;
+    g.record["neighbour_check"] = {{"neighbour", worst}, {"gain", gain}, {"harm", harm}, {"kept", !drop[order[k]]}};
+    if (job.progress)
+      std::fprintf(stderr, "guard %s: gains %.4f on its level, %s %.4f on %s: %s\n", g.name.c_str(), gain,
+                   harm >= 0 ? "loses" : "gains", std::abs(harm), worst.c_str(),
+                   drop[order[k]] ? "base kept" : "gear kept");
+  }
+  for (size_t i = 0; i < fitted.size(); ++i) {
+    if (!drop[i]) continue;
+    fs::remove(job.out_dir + "/" + fitted[i].file);
+    fitted[i].file.clear();
+    fitted[i].record["kept_base"] = true;
+    fitted[i].record["val_miou"] = fitted[i].record["base_val_miou"];
+    fitted[i].record["bytes"] = 0;
+    fitted[i].record["share"] = 0.0;
+  }
+}
+
 // ---- the gear set ----
 
 // Switching ranges: levels ordered by the measured feature, split half-way between neighbours.
@@ -301,6 +376,7 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
                     {"feature", feature},
                     {"selection", job.selection},
                     {"start", job.start_dir.empty() ? json(nullptr) : json(job.start_dir)},
+                    {"guard", job.guard},
                     {"model_bytes", base.bytes},
                     {"gear_bytes", gear_bytes},
                     {"overhead", base.bytes ? static_cast<double>(gear_bytes) / base.bytes : 0.0},
@@ -335,6 +411,7 @@ json run_fit_gears(const FitGearsJob& requested) {
   for (const auto& level : levels)
     fitted.push_back(reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, soft,
                                         ladder.feature, log));
+  if (job.guard == "neighbours") guard_neighbours(model, fitted, levels, base, job);
   return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
 }
 

@@ -24,6 +24,11 @@ struct FitGearsJob {
   // Each level's gear starts from START/LEVEL.pt (from `train --mode gears`):
   // its tensors are the file's, its statistics kept unless bn_stats says otherwise.
   std::string start_dir;
+  // "neighbours": a gear whose validation gain on its own level is smaller than
+  // the harm it does on a neighbouring level's validation frames (levels next
+  // to it by the switching feature, the ones a misread frame comes from) is
+  // dropped: its level keeps the base weights. "none": no such check.
+  std::string guard = "neighbours";
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
   uint64_t seed = 1;
