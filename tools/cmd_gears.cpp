@@ -77,7 +77,9 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
                   "file's, its BatchNorm statistics kept unless --bn-stats is given");
   cmd->add_option("--guard", j.guard,
                   "neighbours: drop a gear that gains less on its level's validation frames than it loses on a "
-                  "neighbouring level's (where a misread frame comes from), keeping the base there; none: keep it")
+                  "neighbouring level's (where a misread frame comes from), and the gear of the level where the "
+                  "ladder's own distortion is absent (b1.00: it learns only the fixed settings, e.g. QP 22), keeping "
+                  "the base there; none: keep every gear")
       ->check(CLI::IsMember({"neighbours", "none"}));
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "gearnn/gears/gear_set.h"
+#include "gearnn/gears/undistorted_level.h"
 
 namespace fs = std::filesystem;
 
@@ -17,41 +18,14 @@ namespace {
 
 json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
 
-// Distortion settings (gearnn distort) at the value where they change nothing.
-// qp has none: every QP compresses.
-std::optional<double> undistorted(const std::string& key) {
-  static const std::map<std::string, double> values = {
-      {"brightness", 1}, {"noise", 0}, {"blur", 0}, {"scale", 1}, {"resolution", 1}};
-  const auto it = values.find(key);
-  return it == values.end() ? std::nullopt : std::optional<double>(it->second);
-}
-
-// The first set's gears fitted where its own distortion is absent: each setting
-// that varies across the set's levels is at its undistorted value (b1.00 of a
-// brightness ladder). Such a gear learnt only the rest of its rendering (QP 22),
-// so the second set knows those frames better whatever it gains on validation.
-std::set<std::string> undistorted_levels(const GearSet& first) {
-  std::map<std::string, std::set<double>> seen;
-  for (size_t i = 0; i < first.gears.size(); ++i) {
-    const json& settings = first.raw["gears"][i].value("settings", json::object());
-    if (!settings.is_object()) return {};
-    for (const auto& [key, v] : settings.items())
-      if (v.is_number()) seen[key].insert(v.get<double>());
-  }
-  std::set<std::string> out;
-  for (size_t i = 0; i < first.gears.size(); ++i) {
-    const json& settings = first.raw["gears"][i].value("settings", json::object());
-    bool varies = false, plain = true;
-    for (const auto& [key, values] : seen) {
-      if (values.size() < 2) continue;
-      varies = true;
-      const auto want = undistorted(key);
-      plain = plain && want && settings.contains(key) && settings[key].is_number() &&
-              std::abs(settings[key].get<double>() - *want) < 1e-9;
-    }
-    if (varies && plain) out.insert(first.gears[i].name);
-  }
-  return out;
+// The first set's gears fitted where its own distortion is absent
+// (undistorted_level.h): the second set knows those frames better whatever
+// they gain on validation.
+std::set<std::string> undistorted_gears(const GearSet& first) {
+  std::vector<std::pair<std::string, json>> levels;
+  for (size_t i = 0; i < first.gears.size(); ++i)
+    levels.emplace_back(first.gears[i].name, first.raw["gears"][i].value("settings", json::object()));
+  return undistorted_levels(levels);
 }
 
 }  // namespace
@@ -79,7 +53,7 @@ json combine_gear_sets(const CombineGearsOptions& o) {
     if (std::none_of(first.gears.begin(), first.gears.end(), [&](const GearSpec& g) { return g.name == n; }))
       fail(first_json, "no gear named " + n + " (given as neutral)");
   if (o.neutral.empty()) {
-    neutral = undistorted_levels(first);
+    neutral = undistorted_gears(first);
     for (size_t i = 0; i < first.gears.size(); ++i) {
       const json& raw = first.raw["gears"][i];
       if (!raw.contains("val_miou") || !raw.contains("base_val_miou"))

@@ -11,6 +11,7 @@
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
 #include "gearnn/gears/tensor_selection.h"
+#include "gearnn/gears/undistorted_level.h"
 #include "gearnn/training/gear_bn_stats.h"
 #include "sensitivity.h"
 #include "teacher_labels.h"
@@ -305,8 +306,13 @@ FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::
 // level next to the gear's by the switching feature. A gear that gains less on
 // its own level than it loses on such a neighbour costs more when misread than
 // it wins when read right: its level keeps the base weights.
+// The undistorted level's gear (undistorted_level.h) is dropped for the same
+// reason: it wins on its own rendering (QP 22) and loses on streams of others.
 void guard_neighbours(TorchModel& model, std::vector<FittedGear>& fitted, const std::vector<Level>& levels,
                       const BaseModel& base, const FitGearsJob& job) {
+  std::vector<std::pair<std::string, json>> settings;
+  for (const auto& l : levels) settings.emplace_back(l.data.level.name, l.data.level.settings);
+  const std::set<std::string> undistorted = undistorted_levels(settings);
   std::vector<size_t> order(fitted.size());  // fitted[i] belongs to levels[i]
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
@@ -314,7 +320,14 @@ void guard_neighbours(TorchModel& model, std::vector<FittedGear>& fitted, const 
   std::vector<bool> drop(fitted.size(), false);
   for (size_t k = 0; k < order.size(); ++k) {
     FittedGear& g = fitted[order[k]];
-    if (g.file.empty() || g.record.value("kept_base", false) || !levels[order[k]].data.val.size()) continue;
+    if (g.file.empty()) continue;
+    if (undistorted.count(g.name)) {
+      drop[order[k]] = true;
+      g.record["undistorted_level"] = true;
+      if (job.progress) std::fprintf(stderr, "guard %s: the undistorted level, base kept\n", g.name.c_str());
+      continue;
+    }
+    if (g.record.value("kept_base", false) || !levels[order[k]].data.val.size()) continue;
     load_state(model, load_tensor_dict(job.out_dir + "/" + g.file));
     const double gain = g.record.at("val_miou").get<double>() - g.record.at("base_val_miou").get<double>();
     double harm = 0;

@@ -110,3 +110,27 @@ TEST_CASE("fit-gears guard: each gear is checked against its neighbours by the r
   must(gearnn_binary() + " run " + synth_clip(12, 320, 192, 8) + "/video.mkv --model " + builtin_model() +
        " --gears " + dir + "/guarded --out " + dir + "/run --quiet");
 }
+
+TEST_CASE("fit-gears guard: the level where the ladder's own distortion is absent keeps the base",
+          "[gears][torch][guard]") {
+  const std::string dir = scratch_dir("gear-guard-undistorted");
+  const std::string clip = synth_clip(12, 320, 192, 7);
+  write_text_file(dir + "/data.json", "{\"clips\": [\"" + clip + "\"]}");
+  // b1.00 varies nothing of its own (brightness 1); the QP is the ladder's fixed setting.
+  write_text_file(dir + "/ladder.json", R"({"name": "b", "feature": "luma", "levels": [
+      {"name": "b0.50", "brightness": 0.5, "qp": 22}, {"name": "b1.00", "brightness": 1.0, "qp": 22}]})");
+  write_text_file(dir + "/sel.json", R"({"levels": [
+      {"name": "b0.50", "tensors": ["stem_bn.weight", "stem_bn.bias"]},
+      {"name": "b1.00", "tensors": ["stem_bn.weight", "stem_bn.bias"]}]})");
+  const std::string fit = gearnn_binary() + " fit-gears --model " + builtin_model() + " --dataset " + dir +
+                          "/data.json --ladder " + dir + "/ladder.json --cache " + dir + "/cache --selection " + dir +
+                          "/sel.json --quiet --threads 2 --stride 2 --epochs 1 --lr 0.05";
+  must(fit + " --out " + dir + "/guarded");
+  must(fit + " --guard none --out " + dir + "/plain");
+  const json guarded = read_json_file(dir + "/guarded/gears.json"), plain = read_json_file(dir + "/plain/gears.json");
+  CHECK(gear_named(guarded, "b1.00")["file"].is_null());
+  CHECK(gear_named(guarded, "b1.00")["undistorted_level"] == true);
+  CHECK_FALSE(fs::exists(dir + "/guarded/b1.00.pt"));
+  CHECK(gear_named(guarded, "b0.50")["file"] == "b0.50.pt");  // no validation: nothing else is checked
+  CHECK(gear_named(plain, "b1.00")["file"] == "b1.00.pt");
+}

@@ -27,7 +27,9 @@ struct FitGearsJob {
   // "neighbours": a gear whose validation gain on its own level is smaller than
   // the harm it does on a neighbouring level's validation frames (levels next
   // to it by the switching feature, the ones a misread frame comes from) is
-  // dropped: its level keeps the base weights. "none": no such check.
+  // dropped: its level keeps the base weights; so is the gear of the level
+  // where the ladder's own distortion is absent (undistorted_level.h).
+  // "none": no such check.
   std::string guard = "neighbours";
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
