@@ -7,17 +7,19 @@
 # undistorted level's) become "file": null in the set's own gears.json, with the
 # check recorded for every gear. Then the combined sets are made again.
 # Usage: scripts/guard_gear_sets.sh [TRAIN_WORK]   (default build/train-default,
-#   after scripts/train_default.sh; MODELS="street street-robust street-joint")
+#   after scripts/train_default.sh; MODELS="street street-robust street-joint":
+#   names under data/models, or model directories)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 work=${1:-build/train-default}
 for name in ${MODELS:-street street-robust street-joint}; do
   model=data/models/$name
+  case $name in */*) model=$name ;; esac
   for ladder in qp brightness resolution; do
     set=$model/gears/$ladder
     [ -f "$set/gears.json" ] || continue
-    tmp=$work/guard-$name-$ladder
+    tmp=$work/guard-$(echo "$name" | tr / _)-$ladder
     rm -rf "$tmp"
     $gearnn fit-gears --model "$model" --dataset "$work/train.json" --val "$work/val.json" \
       --ladder "configs/ladders/$ladder.json" --cache "$work/cache" --stride 4 --epochs 0 --start "$set" \
