@@ -4,7 +4,10 @@
 # of both ladders, at the budget of the augment baseline (4 epochs over every
 # 4th frame at every level, lr 0.001: the command bench_gears.sh measures as
 # joint+gears), each level's gear holding the tensors of street's shipped gear
-# for that level. Then `combine-gears` joins the brightness and QP sets.
+# for that level. Then each gear is fitted 8 more epochs on its own level
+# (`fit-gears --start`, lr 0.003 on every 4th frame: the fitting budget of
+# street-robust's gears; bench_gears.sh's joint+refine), and `combine-gears`
+# joins the brightness and QP sets.
 # Resumes from its checkpoint when interrupted.
 # Usage: scripts/train_joint.sh [WORK_DIR]   (after scripts/train_default.sh, same WORK_DIR)
 set -euo pipefail
@@ -20,6 +23,20 @@ if [ ! -f "$out/gears/brightness/gears.json" ]; then
     --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$work/cache" \
     --epochs 4 --stride 4 --lr 0.001 --checkpoint "$work/checkpoint-joint" --resume --out "$out"
 fi
+for ladder in qp brightness; do
+  # A set already refined (it records its start) is left as it is.
+  from=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("start") or "")' \
+    "$out/gears/$ladder/gears.json")
+  case $from in *joint-start-$ladder) continue ;; esac
+  # The joint sets are kept as the start; a refit reuses levels an interrupted run finished.
+  [ -d "$work/joint-start-$ladder" ] || cp -r "$out/gears/$ladder" "$work/joint-start-$ladder"
+  [ -f "$work/joint-refined-$ladder/gears.json" ] ||
+    $gearnn fit-gears --model "$out" --dataset "$work/train.json" --val "$work/val.json" \
+      --ladder "configs/ladders/$ladder.json" --cache "$work/cache" --stride 4 --epochs 8 --lr 0.003 \
+      --start "$work/joint-start-$ladder" --out "$work/joint-refined-$ladder"
+  rm -rf "$out/gears/$ladder" && cp -r "$work/joint-refined-$ladder" "$out/gears/$ladder"
+  rm -f "$out/gears/$ladder"/.*.done.json
+done
 rm -rf "$out/gears/combined"
 $gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
 echo "train_joint: done in $(( $(date +%s) - start )) s"
