@@ -33,6 +33,8 @@ for model in data/models/baselines/*/; do
   $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name" --masks color --quiet
   printf '%-38s %s\n' "baseline $(basename "$model"):" "$(miou "$out/$name/report.json")"
 done
-$gearnn run "$clip/video.mp4" --gt "$clip/labels" --out "$out/default" --masks color --quiet
+# This repo's default (data/models/default.json), whichever binary GEARNN names.
+GEARNN_DATA_DIR=${GEARNN_DATA_DIR:-$PWD/data} \
+  $gearnn run "$clip/video.mp4" --gt "$clip/labels" --out "$out/default" --masks color --quiet
 printf '%-38s %s\n' "shipped default (no --model):" "$(miou "$out/default/report.json")"
 echo "masks, per-frame records and reports: $out/"
