@@ -1,7 +1,5 @@
-#include <algorithm>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "command_options.h"
 #include "commands.h"

@@ -1,10 +1,9 @@
 #include "gearnn/gears/tensor_selection.h"
 
-#include <filesystem>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <sstream>

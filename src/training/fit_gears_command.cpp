@@ -10,6 +10,7 @@
 #include "gearnn/common/errors.h"
 #include "gearnn/common/hashing.h"
 #include "gearnn/common/progress.h"
+#include "gearnn/gears/gear_set.h"
 #include "gearnn/gears/tensor_selection.h"
 #include "gearnn/gears/undistorted_level.h"
 #include "gearnn/training/gear_bn_stats.h"
@@ -51,20 +52,18 @@ std::optional<TensorState> base_valued_level(const std::string& start_dir, const
                                              const std::map<std::string, torch::Tensor>& in_model) {
   const std::string set = start_dir + "/gears.json";
   if (!fs::exists(set)) return std::nullopt;
-  const json j = read_json_file(set);
-  return naming_json_errors(set, [&]() -> std::optional<TensorState> {
-    for (const json& g : j.at("gears")) {
-      if (g.at("name") != level || !g.contains("file") || !g["file"].is_null()) continue;
-      TensorState state;
-      for (const auto& name : g.value("tensors", std::vector<std::string>{})) {
-        const auto it = in_model.find(name);
-        if (it == in_model.end()) fail(set, "tensor " + name + " of level " + level + " is not in the model");
-        state[name] = it->second.detach().clone();
-      }
-      return state;
-    }
-    return std::nullopt;
-  });
+  const GearSet gears = parse_gear_set(read_json_file(set), start_dir, set);
+  const auto g = std::find_if(gears.gears.begin(), gears.gears.end(),
+                              [&](const GearSpec& s) { return s.name == level; });
+  if (g == gears.gears.end() || !g->file.empty()) return std::nullopt;
+  const GearSelection recorded = read_gear_selection(start_dir);
+  TensorState state;
+  for (const auto& name : recorded.at(level)) {
+    const auto it = in_model.find(name);
+    if (it == in_model.end()) fail(set, "tensor " + name + " of level " + level + " is not in the model");
+    state[name] = it->second.detach().clone();
+  }
+  return state;
 }
 
 // A level's starting gear (--start), checked against the model: names and shapes.
