@@ -19,7 +19,8 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
   cmd->add_option("input", o.input, "Video file or image sequence (e.g. frames/%06d.png)")->required();
   cmd->add_option("--model", o.model_dir,
                   "Model directory (model.json + weights) or shipped model name; without it, the model and gear set "
-                  "named in data/models/default.json (its gear set unless --gears is given)");
+                  "named in data/models/default.json (its gear set unless --gears is given, and its "
+                  "check_neighbours unless --check-neighbours or --blend is given)");
   cmd->add_option("--gears", o.gears_dir, "Gear set directory (gears.json + gear files)");
   cmd->add_option("--gt", o.gt_dir, "Ground-truth label directory (%06d.png, from frame 0)");
   cmd->add_option("--reference", o.reference_dir,
@@ -55,6 +56,12 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
                   "Gears between levels: mix the two gears either side of each frame's measured value, the weight "
                   "in steps of 1/BLEND (0 = the nearest gear alone; needs a set fitted on one ladder; ignores --hold)")
       ->check(CLI::Range(0, 1000));
+  a.check_neighbours = cmd->add_option("--check-neighbours", o.check_neighbours,
+                  "Also segment each frame with the gears next to the one its features pick (the adjacent "
+                  "levels of the same ladder) and keep the prediction whose mean pixel entropy, averaged over "
+                  "the last N frames, is lowest: one more forward per neighbour (0 = off; not with --blend; "
+                  "without --model, as data/models/default.json says unless given)")
+      ->check(CLI::Range(0, 1000));
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   cmd->add_option("--html", a.html, "Also write the HTML report (as gearnn report OUT) to this file");
@@ -87,6 +94,8 @@ void run_command(RunArgs& a) {
     const DefaultModel d = find_default_model();
     o.model_dir = d.model_dir;
     if (o.gears_dir.empty()) o.gears_dir = d.gears_dir;
+    if (a.check_neighbours->count() == 0 && o.blend == 0 && !o.gears_dir.empty())
+      o.check_neighbours = d.check_neighbours;
     if (!a.quiet)
       std::fprintf(stderr, "no --model: the shipped default %s%s%s (%s)\n", o.model_dir.c_str(),
                    o.gears_dir.empty() ? "" : " with gears ", o.gears_dir.c_str(), d.file.c_str());

@@ -31,6 +31,7 @@ struct RunArgs {
   std::string html;
   std::string tag;  // JSON object, parsed when the command runs
   std::vector<std::string> input_options;  // KEY=VALUE, checked when parsed, into options.input_options when run
+  const CLI::Option* check_neighbours = nullptr;  // given or not: the default configuration's value applies if not
 };
 CLI::App* bind_run_options(CLI::App& app, RunArgs& a);
 

@@ -108,4 +108,27 @@ cv::Mat logits_to_ids_reference(const cv::Mat& logits, cv::Size frame_size) {
   return ids;
 }
 
+double mean_entropy(const cv::Mat& logits) {
+  const int classes = logits.size[0];
+  const size_t n = static_cast<size_t>(logits.size[1]) * logits.size[2];
+  if (classes < 1 || n == 0) return 0;
+  std::vector<const float*> plane(classes);
+  for (int c = 0; c < classes; ++c) plane[c] = logits.ptr<float>(c);
+  // H = log Z - sum_c e^(l_c - m) (l_c - m) / Z, with m the pixel's largest logit.
+  double total = 0;
+  for (size_t p = 0; p < n; ++p) {
+    float m = plane[0][p];
+    for (int c = 1; c < classes; ++c) m = std::max(m, plane[c][p]);
+    double z = 0, s = 0;
+    for (int c = 0; c < classes; ++c) {
+      const double d = static_cast<double>(plane[c][p]) - m;
+      const double e = std::exp(d);
+      z += e;
+      s += e * d;
+    }
+    total += std::log(z) - s / z;
+  }
+  return total / static_cast<double>(n);
+}
+
 }  // namespace gearnn

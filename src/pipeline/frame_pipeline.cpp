@@ -9,6 +9,8 @@
 
 #include "bounded_queue.h"
 #include "gearnn/common/progress.h"
+#include "gearnn/gears/confidence_check.h"
+#include "gearnn/model/postprocess.h"
 #include "metrics_accumulator.h"
 #include "reference_masks.h"
 
@@ -24,6 +26,8 @@ struct Work {
   cv::Mat logits;  // model output {classes, h, w}
   int gear = -1;   // the gear in place (with --blend the nearer of the two)
   GearBlend blend;
+  int feature_gear = -1;  // with --check-neighbours: the features' choice; gear is the one kept
+  double entropy = -1;    // with --check-neighbours: mean pixel entropy of the prediction kept
   double infer_ms = 0;
 };
 
@@ -52,6 +56,10 @@ class FramePipeline {
         segmented_(std::max(o.queue_size, o.batch)), selector_(gears ? *gears : no_gears_, o.hold),
         reference_masks_(o.reference_dir.empty() ? "" : reference_mask_dir(o.reference_dir)) {
     if (gears && o.blend > 0) blender_.emplace(*gears, o.blend);
+    if (gears && o.check_neighbours > 0) {
+      neighbours_ = gear_neighbours(*gears);
+      chooser_.emplace(o.check_neighbours);
+    }
   }
 
   PipelineOutcome run() {
@@ -136,15 +144,21 @@ class FramePipeline {
   // Overlays the batch's gear, segments its frames in one forward and passes
   // them on. False when the writer has stopped.
   bool infer_batch(std::vector<Work>& batch) {
-    if (bank_) bank_->apply_blend(batch[0].blend);
     std::vector<cv::Mat> inputs;
     for (Work& w : batch) inputs.push_back(w.input);
     const auto t0 = Clock::now();
-    std::vector<cv::Mat> logits = model_.forward_batch(inputs);
+    std::vector<cv::Mat> logits;
+    if (chooser_ && batch[0].gear >= 0 && !neighbours_[batch[0].gear].empty()) {
+      logits = forward_checked(batch, inputs);
+    } else {
+      if (bank_) bank_->apply_blend(batch[0].blend);
+      logits = model_.forward_batch(inputs);
+    }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     for (size_t i = 0; i < batch.size(); ++i) {
       Work& w = batch[i];
       w.logits = std::move(logits[i]);
+      if (chooser_ && w.entropy < 0) w.feature_gear = w.gear, w.entropy = mean_entropy(w.logits);  // not checked
       w.infer_ms = ms / batch.size();  // a frame's share of the batch's forward
       w.input.release();
       tally_.infer_ms += w.infer_ms;
@@ -153,6 +167,32 @@ class FramePipeline {
       if (!segmented_.push(std::move(w))) return false;
     }
     return true;
+  }
+
+  // --check-neighbours: segments the batch with its gear and with each gear
+  // adjacent to it; each frame keeps the prediction the chooser picks.
+  std::vector<cv::Mat> forward_checked(std::vector<Work>& batch, const std::vector<cv::Mat>& inputs) {
+    std::vector<int> candidates{batch[0].gear};  // the features' gear first: it wins ties
+    const std::vector<int>& next = neighbours_[batch[0].gear];
+    candidates.insert(candidates.end(), next.begin(), next.end());
+    std::vector<std::vector<cv::Mat>> outputs;
+    for (int c : candidates) {
+      bank_->apply_blend(GearBlend{c, c, 0.0});
+      outputs.push_back(model_.forward_batch(inputs));
+    }
+    std::vector<cv::Mat> kept(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::vector<double> entropy;
+      for (const auto& out : outputs) entropy.push_back(mean_entropy(out[i]));
+      const size_t k = chooser_->choose(batch[i].frame.index, candidates, entropy);
+      Work& w = batch[i];
+      w.feature_gear = w.gear;
+      w.gear = candidates[k];
+      w.entropy = entropy[k];
+      if (w.gear != w.feature_gear) ++tally_.check_changed_frames;
+      kept[i] = outputs[k][i];
+    }
+    return kept;
   }
 
   void write_frames(Progress& progress) {
@@ -175,7 +215,9 @@ class FramePipeline {
                                  agreement ? &*agreement : nullptr,
                                  name(w->blend.lo),
                                  name(w->blend.hi),
-                                 w->blend.t};
+                                 w->blend.t,
+                                 name(w->feature_gear),
+                                 w->entropy};
         for (const auto& sink : sinks_) sink->write(result);
         ++tally_.renditions[{w->frame.features.width, w->frame.features.height}];
         progress.update(++tally_.frames);
@@ -200,6 +242,8 @@ class FramePipeline {
   const GearSet no_gears_;
   GearSelector selector_;
   std::optional<GearBlender> blender_;  // with --blend
+  std::vector<std::vector<int>> neighbours_;    // with --check-neighbours: gear_neighbours of the set
+  std::optional<ConfidenceChooser> chooser_;    // with --check-neighbours
   GearBlend last_blend_;
   bool started_ = false;
   int64_t blend_changes_ = 0;

@@ -21,6 +21,10 @@ struct FrameResult {
   const std::string* blend_lo = nullptr;
   const std::string* blend_hi = nullptr;
   double blend_t = 0;
+  // With --check-neighbours: the gear the features chose (null = base) and the
+  // mean pixel entropy of the prediction kept; entropy < 0 otherwise.
+  const std::string* feature_gear = nullptr;
+  double entropy = -1;
 };
 
 class FrameSink {

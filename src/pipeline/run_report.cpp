@@ -43,6 +43,7 @@ json options_json(const RunOptions& o) {
   return {{"hold", o.hold},
           {"batch", o.batch},
           {"blend", o.blend},
+          {"check_neighbours", o.check_neighbours},
           {"masks", o.masks},
           {"max_frames", o.max_frames},
           {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};
@@ -95,6 +96,8 @@ json build_run_report(const RunFacts& f) {
   report["mean_estimate_ms"] = n ? f.tally.estimate_ms / n : 0.0;
   report["gear_usage"] = gear_usage_json(f);
   report["gear_switches"] = f.tally.gear_switches;
+  // With --check-neighbours: frames that kept another gear than the features chose.
+  if (f.options.check_neighbours > 0) report["check_changed_frames"] = f.tally.check_changed_frames;
   report["peak_rss_mib"] = peak_rss_mib();
   if (!f.metrics.is_null()) report["metrics"] = f.metrics;
   if (!f.agreement.is_null()) report["agreement"] = f.agreement;

@@ -37,6 +37,9 @@ void check_options(const RunOptions& o) {
     fail(o.masks, "--masks must be none, ids or color");
   if (!o.gt_dir.empty() && !fs::is_directory(o.gt_dir)) fail(o.gt_dir, "ground-truth directory not found");
   if (o.out_dir.empty()) fail("--out", "an output directory is required");
+  if (o.check_neighbours > 0 && o.gears_dir.empty())
+    fail("--check-neighbours", "needs a gear set (--gears, or the default model's)");
+  if (o.check_neighbours > 0 && o.blend > 0) fail("--check-neighbours", "cannot be combined with --blend");
   if (!o.reference_dir.empty()) {
     // The run replaces OUT/masks at its end: comparing with them would destroy the reference.
     std::error_code ec;

@@ -3,6 +3,7 @@
 // within float rounding of each other, at upscales, downscales, odd sizes and
 // any class count.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "gearnn/model/postprocess.h"
@@ -69,4 +70,26 @@ TEST_CASE("fused argmax: ties go to the lowest class id, as in the reference", "
   cv::Mat(3, 5, CV_32FC1, logits.ptr<float>(2)).setTo(0.75f);
   const cv::Mat ids = logits_to_ids(logits, {20, 12});
   CHECK(cv::countNonZero(ids != 2) == 0);
+}
+
+TEST_CASE("mean entropy: log(classes) when uniform, near 0 when certain, the plain softmax elsewhere",
+          "[model][postprocess][check]") {
+  const int dims[3] = {5, 3, 4};
+  cv::Mat uniform(3, dims, CV_32F, cv::Scalar(2.5f));
+  CHECK(mean_entropy(uniform) == Approx(std::log(5.0)).epsilon(1e-9));
+  cv::Mat certain(3, dims, CV_32F, cv::Scalar(0.0f));
+  for (int i = 0; i < 12; ++i) certain.ptr<float>(i % 5)[i] = 60.0f;  // one class far ahead at every pixel
+  CHECK(mean_entropy(certain) < 1e-20);
+  // Against the plain definition -sum p log p with p = softmax, pixel by pixel.
+  const cv::Mat logits = random_logits(7, 9, 11, 77);
+  double sum = 0;
+  for (int p = 0; p < 9 * 11; ++p) {
+    double z = 0;
+    for (int c = 0; c < 7; ++c) z += std::exp(static_cast<double>(logits.ptr<float>(c)[p]));
+    for (int c = 0; c < 7; ++c) {
+      const double q = std::exp(static_cast<double>(logits.ptr<float>(c)[p])) / z;
+      sum -= q * std::log(q);
+    }
+  }
+  CHECK(mean_entropy(logits) == Approx(sum / (9 * 11)).epsilon(1e-9));
 }

@@ -1,9 +1,12 @@
 // --batch N: frames segmented in batches give what one frame a forward gives,
 // and a gear switch closes a batch (a frame is never segmented with a neighbour's gear).
+// --blend and --check-neighbours, which put other gears than the features' in place.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <opencv2/core.hpp>
 
 #include "gearnn/common/json_io.h"
@@ -132,4 +135,69 @@ TEST_CASE("run --blend: frames between two levels get both gears mixed, recorded
   }
   CHECK(blended >= 4);  // QP 26 and 45 lie between levels
   CHECK(three["metrics"]["miou"].get<double>() == Approx(one["metrics"]["miou"].get<double>()).margin(1e-4));
+}
+
+TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its gear and the adjacent levels'",
+          "[run][check][gears][torch]") {
+  const std::string dir = scratch_dir("run-check");
+  RunOptions o = street_run_on_schedule(dir, R"([{"frames": [0, 6], "qp": 27}, {"frames": [6, 12], "qp": 46}])", 12, 4545);
+  o.check_neighbours = 1;  // frame by frame, so each kept entropy is that frame's minimum
+  o.masks = "ids";
+  o.out_dir = dir + "/checked";
+  const json report = run_video(o);
+  const std::vector<json> frames = read_lines(dir + "/checked/frames.jsonl");
+  REQUIRE(frames.size() == 12);
+  CHECK(report["options"]["check_neighbours"] == 1);
+
+  // Every gear of the QP ladder forced on every frame: a one-gear set, which
+  // has no neighbours, so the run records that gear's own entropy.
+  const std::string qp_dir = source_dir() + "/data/models/street/gears/qp";
+  const json shipped = read_json_file(qp_dir + "/gears.json");
+  const std::vector<std::string> ladder{"qp20", "qp24", "qp28", "qp31", "qp34", "qp37", "qp40", "qp43", "qp47", "qp51"};
+  std::map<std::string, std::vector<json>> forced;
+  for (const std::string& g : ladder) {
+    const std::string set_dir = dir + "/only-" + g;
+    std::filesystem::create_directories(set_dir);
+    const std::string file = std::filesystem::relative(qp_dir + "/" + g + ".pt", set_dir).string();
+    std::ofstream(set_dir + "/gears.json")
+        << json{{"base_model_hash", shipped["base_model_hash"]},
+                {"gears", {{{"name", g}, {"file", file}, {"when", {{"qp", {nullptr, nullptr}}}}}}}}.dump();
+    RunOptions f = o;
+    f.gears_dir = set_dir;
+    f.out_dir = dir + "/forced-" + g;
+    run_video(f);
+    forced[g] = read_lines(f.out_dir + "/frames.jsonl");
+  }
+  int changed = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const json& r = frames[i];
+    const auto at = std::find(ladder.begin(), ladder.end(), r["feature_gear"].get<std::string>());
+    REQUIRE(at != ladder.end());
+    CHECK(*at == (i < 6 ? "qp28" : "qp47"));
+    // Candidates: the features' gear and the levels either side of it.
+    std::string best;
+    double lowest = 1e9;
+    for (auto c = at == ladder.begin() ? at : at - 1; c != ladder.end() && c <= at + 1; ++c) {
+      const double e = forced[*c][i]["entropy"].get<double>();
+      if (e < lowest) lowest = e, best = *c;
+    }
+    CHECK(r["gear"] == best);
+    CHECK(r["entropy"].get<double>() == Approx(lowest).epsilon(1e-4));
+    // The mask kept is that gear's own prediction.
+    const cv::Mat kept = read_label_png(frame_png_path(dir + "/checked/masks", static_cast<int64_t>(i)));
+    const cv::Mat alone = read_label_png(frame_png_path(dir + "/forced-" + best + "/masks", static_cast<int64_t>(i)));
+    CHECK(cv::countNonZero(kept != alone) <= 20);
+    if (r["gear"] != r["feature_gear"]) ++changed;
+  }
+  CHECK(report["check_changed_frames"] == changed);
+  CHECK(changed > 0);  // on this clip the check does move frames to a neighbour
+  CHECK(report["frames"] == 12);
+
+  // Only with a gear set, and not with --blend.
+  RunOptions bad = o;
+  bad.blend = 4;
+  CHECK(error_of([&] { run_video(bad); }).find("--check-neighbours") != std::string::npos);
+  bad = o;
+  bad.gears_dir.clear();
+  CHECK(error_of([&] { run_video(bad); }).find("needs a gear set") != std::string::npos);
 }

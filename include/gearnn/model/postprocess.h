@@ -16,4 +16,9 @@ cv::Mat logits_to_ids(const cv::Mat& logits, cv::Size frame_size);
 // running argmax. Same ids up to float rounding (ties within ~1e-6).
 cv::Mat logits_to_ids_reference(const cv::Mat& logits, cv::Size frame_size);
 
+// Mean over the logits' pixels of the softmax entropy (natural log): 0 for a
+// certain prediction, log(classes) for a uniform one. At the logits'
+// resolution, so it costs a fraction of the argmax at frame size.
+double mean_entropy(const cv::Mat& logits);
+
 }  // namespace gearnn

@@ -40,6 +40,11 @@ struct RunOptions {
   // > 0: blend the two gears either side of each frame's measured value
   // (GearBlender), the weight in steps of 1/blend; --hold does not apply. 0: nearest gear.
   int blend = 0;
+  // > 0: also segment each frame with the gears adjacent to the features'
+  // choice and keep the prediction of lowest mean pixel entropy, averaged over
+  // the last check_neighbours frames (ConfidenceChooser); a forward per
+  // candidate. Needs a gear set; not with blend. 0: the features' gear alone.
+  int check_neighbours = 0;
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
   // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).
