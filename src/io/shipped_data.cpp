@@ -105,6 +105,13 @@ DefaultModel find_default_model(const std::vector<DataRoot>& roots) {
       d.file = file.string();
       d.model_dir = resolve(j.at("model").get<std::string>());
       if (j.contains("gears") && !j.at("gears").is_null()) d.gears_dir = resolve(j.at("gears").get<std::string>());
+      if (j.contains("check_neighbours")) {
+        const json& n = j.at("check_neighbours");
+        if (!n.is_number_integer() || n.get<int64_t>() < 0 || n.get<int64_t>() > 1000)
+          fail(d.file, "check_neighbours must be an integer from 0 to 1000");
+        d.check_neighbours = n.get<int>();
+        if (d.check_neighbours > 0 && d.gears_dir.empty()) fail(d.file, "check_neighbours needs a gear set");
+      }
       if (!fs::is_directory(d.model_dir)) fail(d.file, "model " + d.model_dir + " is not a directory");
       if (!d.gears_dir.empty() && !fs::is_directory(d.gears_dir))
         fail(d.file, "gear set " + d.gears_dir + " is not a directory");

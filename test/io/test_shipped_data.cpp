@@ -189,6 +189,21 @@ TEST_CASE("the shipped default: the first models/default.json, paths relative to
   CHECK(e.find("not a directory") != std::string::npos);
   write_text_file(l.env + "/models/default.json", R"({"gears": "x"})");
   CHECK(error_of([&] { find_default_model(roots); }).rfind(l.env + "/models/default.json: ", 0) == 0);
+  // check_neighbours: optional, an integer 0..1000, only with a gear set.
+  write_text_file(l.env + "/models/default.json", R"({"model": "mine", "gears": null})");
+  CHECK(find_default_model(roots).check_neighbours == 0);
+  Layout::dir(l.env + "/models/mine/gears/qp");
+  write_text_file(l.env + "/models/default.json", R"({"model": "mine", "gears": "mine/gears/qp", "check_neighbours": 5})");
+  CHECK(find_default_model(roots).check_neighbours == 5);
+  for (const char* bad : {R"("5")", "-1", "1001", "2.5", "null"}) {
+    write_text_file(l.env + "/models/default.json",
+                    std::string(R"({"model": "mine", "gears": "mine/gears/qp", "check_neighbours": )") + bad + "}");
+    e = error_of([&] { find_default_model(roots); });
+    CHECK(e.rfind(l.env + "/models/default.json: ", 0) == 0);
+    CHECK(e.find("check_neighbours") != std::string::npos);
+  }
+  write_text_file(l.env + "/models/default.json", R"({"model": "mine", "gears": null, "check_neighbours": 5})");
+  CHECK(error_of([&] { find_default_model(roots); }).find("needs a gear set") != std::string::npos);
 }
 
 TEST_CASE("the shipped default.json names a shipped model and gear set", "[shipped]") {

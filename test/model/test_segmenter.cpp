@@ -193,7 +193,18 @@ TEST_CASE("gearnn run without --model uses the shipped default configuration", "
   CHECK(ends_with(report["model"]["dir"].get<std::string>(), "/models/" + d["model"].get<std::string>()));
   REQUIRE(report["gears"].is_object());
   CHECK(ends_with(report["gears"]["dir"].get<std::string>(), "/models/" + d["gears"].get<std::string>()));
+  CHECK(report["options"]["check_neighbours"] == d.value("check_neighbours", 0));
   // --gears given: the default model with that set.
   must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out + " --quiet --max-frames 2 --gears qp");
   CHECK(ends_with(read_json_file(out + "/report.json")["gears"]["dir"].get<std::string>(), "/gears/qp"));
+  // --check-neighbours or --blend given: the command line's, not default.json's.
+  must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out +
+       " --quiet --max-frames 2 --check-neighbours 0");
+  CHECK(read_json_file(out + "/report.json")["options"]["check_neighbours"] == 0);
+  must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out +
+       " --quiet --max-frames 2 --gears qp --blend 4");
+  CHECK(read_json_file(out + "/report.json")["options"]["check_neighbours"] == 0);
+  must(gearnn_binary() + " run " + synth_clip() + "/video.mkv --out " + out +
+       " --quiet --max-frames 2 --check-neighbours 3");
+  CHECK(read_json_file(out + "/report.json")["options"]["check_neighbours"] == 3);
 }

@@ -33,10 +33,12 @@ std::string find_gear_set_dir(const std::string& arg, const std::string& model_d
                               const std::vector<DataRoot>& roots = shipped_data_roots());
 
 // The shipped default configuration, models/default.json in the first data
-// root that has one: {"model": DIR, "gears": DIR or null}, paths relative to
-// the file. `gearnn run` uses it when no --model is given.
+// root that has one: {"model": DIR, "gears": DIR or null, "check_neighbours":
+// N (optional, 0..1000)}, paths relative to the file. `gearnn run` uses it
+// when no --model is given.
 struct DefaultModel {
   std::string model_dir, gears_dir;  // gears_dir empty: none
+  int check_neighbours = 0;          // run's --check-neighbours unless given (0: off)
   std::string file;                  // the default.json read
 };
 DefaultModel find_default_model(const std::vector<DataRoot>& roots = shipped_data_roots());
