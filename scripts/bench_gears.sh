@@ -19,6 +19,9 @@
 #   aug+full   one whole model per level, fine-tuned from augment for 8 epochs
 #              on every 4th frame of the level (the gears' budget): what any
 #              per-level weights can add to the augment model, an upper bound
+#   gears+check, refine+check  gears and joint+refine run with
+#              --check-neighbours 5: each frame also segmented with the gears of
+#              the adjacent levels, the least uncertain prediction kept
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
@@ -121,6 +124,7 @@ from bench_runs import built, summed_miou
 gearnn, model, work, robust, stability = sys.argv[1:6]
 joint = f"{work}/models/joint"
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
+check = ("--check-neighbours", "5")
 def methods(ladder):
     return {"clean": (model, None), "augment": (robust, None),
             "stability": (stability, None), "bn": (model, f"{work}/gears-bn-{ladder}"),
@@ -128,9 +132,11 @@ def methods(ladder):
             "aug+gears": (robust, f"{robust}/gears/{ladder}"), "joint": (joint, None),
             "joint+gears": (joint, f"{joint}/gears/{ladder}"),
             "joint+refine": (joint, f"{work}/joint-refine/{ladder}"),
-            "aug+full": (robust, f"{work}/gears-augfull-{ladder}")}
-def run(video, labels, m, g, out):
-    return bench_runs.run(gearnn, video, m, out, g, labels=labels)
+            "aug+full": (robust, f"{work}/gears-augfull-{ladder}"),
+            "gears+check": (model, f"{model}/gears/{ladder}", check),
+            "refine+check": (joint, f"{work}/joint-refine/{ladder}", check)}
+def run(video, labels, m, g, out, extra=()):
+    return bench_runs.run(gearnn, video, m, out, g, labels=labels, extra=extra)
 def fmt(v):
     return "n/a   " if v is None else f"{v:.4f}"
 results = {}
@@ -141,7 +147,7 @@ for ladder in ("qp", "brightness"):
         for k, v in level.items():
             if k != "name": args += [f"--{k}", str(v)]
         row = {}
-        for name, (m, g) in methods(ladder).items():
+        for name, (m, g, *extra) in methods(ladder).items():
             if not built(m, g):
                 row[name] = None
                 continue
@@ -151,7 +157,8 @@ for ladder in ("qp", "brightness"):
                 if not os.path.exists(video):
                     os.makedirs(f"{work}/levels", exist_ok=True)
                     subprocess.run([gearnn, "distort", "--quiet", f"{clip}/video.mkv", "--out", video] + args, check=True)
-                reports.append(run(video, f"{clip}/labels", m, g, f"{work}/runs/{ladder}/{level['name']}/{name}/{os.path.basename(clip)}"))
+                reports.append(run(video, f"{clip}/labels", m, g, f"{work}/runs/{ladder}/{level['name']}/{name}/{os.path.basename(clip)}",
+                                   *extra))
             row[name] = summed_miou(reports)
         results[f"{ladder}/{level['name']}"] = row
         print(f"{ladder:10s} {level['name']:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()), flush=True)
@@ -163,7 +170,7 @@ def mean(n):
 print("\nmean over levels: " + " ".join(f"{n} {fmt(mean(n))}" for n in names))
 def relative(a, b):
     return "n/a" if a is None or b is None else f"{100 * (a - b) / b:+.2f}%"
-for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full"):
+for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check"):
     print(f"{n} over levels: {relative(mean(n), mean('augment'))} against augment, "
           f"{relative(mean(n), mean('stability'))} against stability (relative mIoU)")
 if mean("full") is not None:
@@ -194,7 +201,9 @@ dyn = {"clean": (model, None), "augment": (robust, None), "stability": (stabilit
        "aug+gears": (robust, sets["aug+gears"]), "joint": (joint, None),
        "joint+gears": (joint, f"{joint}/gears/combined"),
        "joint+refine": (joint, f"{work}/joint-refine/combined"),
-       "aug+full": (robust, sets["aug+full"])}
+       "aug+full": (robust, sets["aug+full"]),
+       "gears+check": (model, sets["gears"], check),
+       "refine+check": (joint, f"{work}/joint-refine/combined", check)}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def nearest(levels, key, value):
@@ -212,15 +221,15 @@ memory = {}
 for sched in ("abr", "tunnel"):
     row = {}
     match, total = {}, {}
-    for name, (m, g) in dyn.items():
+    for name, (m, g, *extra) in dyn.items():
         if not built(m, g):
             row[name] = None
             continue
         reports = []
         for seed in (1011, 1012):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
-            reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out))
-            if name in ("gears", "aug+gears", "joint+gears", "joint+refine"):
+            reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out, *extra))
+            if name in ("gears", "aug+gears", "joint+gears", "joint+refine", "gears+check", "refine+check"):
                 neutral = set(json.load(open(f"{g}/gears.json"))["combined"]["neutral"])
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
@@ -230,7 +239,7 @@ for sched in ("abr", "tunnel"):
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
     print(f"dynamic {sched:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()))
-    for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full"):
+    for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check"):
         print(f"dynamic {sched:7s} {n}: {relative(row.get(n), row.get('augment'))} against augment, "
               f"{relative(row.get(n), row.get('stability'))} against stability (target >= +3% and >= +6%)")
     for n in total:

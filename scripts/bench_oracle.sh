@@ -11,18 +11,19 @@
 # a frame's result does not depend on the gears of other frames) and scored
 # with `gearnn eval` on the masks. Prints both mIoU (summed confusion over the
 # two clips) and their difference (target: auto within 0.5 points of oracle).
-# Usage: scripts/bench_oracle.sh [MODEL [GEARS [WORK_DIR]]]   (after scripts/bench_gears.sh)
+# With CHECK=N, auto also runs with --check-neighbours N ("auto+check").
+# Usage: [CHECK=N] scripts/bench_oracle.sh [MODEL [GEARS [WORK_DIR]]]   (after scripts/bench_gears.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 model=${1:-data/models/street-joint}
 gears=${2:-$model/gears/combined}
 work=${3:-build/bench-gears}
-/usr/bin/python3 - "$gearnn" "$model" "$gears" "$work" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$gears" "$work" "${CHECK:-0}" <<'PY'
 import json, os, shutil, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-gearnn, model, gears, work = sys.argv[1:5]
+gearnn, model, gears, work, check = sys.argv[1:5] + [int(sys.argv[5])]
 out = f"{work}/oracle/{os.path.basename(os.path.normpath(model))}-{bench_runs.setup_key(model, gears)}"
 gset = json.load(open(f"{gears}/gears.json"))
 neutral = set(gset["combined"]["neutral"])
@@ -53,11 +54,15 @@ def eval_miou(pred_dirs, label_dirs):
         reports.append({"metrics": {"confusion_matrix": json.load(open(f"{p}.eval.json"))["confusion_matrix"]}})
     return bench_runs.summed_miou(reports)
 for sched in ("abr", "tunnel"):
-    auto_dirs, oracle_dirs, labels = [], [], []
+    auto_dirs, checked_dirs, oracle_dirs, labels = [], [], [], []
     for seed in (1011, 1012):
         video, lab = f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels"
         truth = json.load(open(f"{video}.schedule.json"))["frames"]
         auto = bench_runs.run(gearnn, video, model, f"{out}/{sched}-{seed}/auto", gears, labels=lab, masks="ids")
+        if check > 0:
+            checked = bench_runs.run(gearnn, video, model, f"{out}/{sched}-{seed}/auto-check{check}", gears,
+                                     labels=lab, masks="ids", extra=("--check-neighbours", str(check)))
+            checked_dirs.append(f"{checked['_dir']}/masks")
         want = [true_level(t) for t in truth]
         per_gear = {}
         for name in sorted(set(want)):
@@ -74,4 +79,7 @@ for sched in ("abr", "tunnel"):
         labels.append(lab)
     a, o = eval_miou(auto_dirs, labels), eval_miou(oracle_dirs, labels)
     print(f"{sched:7s} auto {a:.4f}  oracle {o:.4f}  auto - oracle {100 * (a - o):+.2f} points (target >= -0.5)")
+    if check > 0:
+        c = eval_miou(checked_dirs, labels)
+        print(f"{sched:7s} auto+check {c:.4f}  auto+check - oracle {100 * (c - o):+.2f} points")
 PY
