@@ -20,26 +20,26 @@ miou() { /usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['m
 for model in data/models/street data/models/street-robust data/models/street-joint; do
   name=$(basename "$model")
   $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name/no-gears" --masks color --quiet
-  printf '%-38s %s\n' "$name without gears:" "$(miou "$out/$name/no-gears/report.json")"
+  printf '%-44s %s\n' "$name without gears:" "$(miou "$out/$name/no-gears/report.json")"
   for gears in "$model"/gears/*/; do
     [ -f "$gears/gears.json" ] || continue
     set_name=$(basename "$gears")
     $gearnn run "$clip/video.mp4" --model "$model" --gears "$gears" --gt "$clip/labels" \
       --out "$out/$name/gears-$set_name" --masks color --quiet
-    printf '%-38s %s\n' "$name with $set_name gears:" "$(miou "$out/$name/gears-$set_name/report.json")"
+    printf '%-44s %s\n' "$name with $set_name gears:" "$(miou "$out/$name/gears-$set_name/report.json")"
   done
   # The same combined set, each frame also tried with the adjacent levels' gears.
   $gearnn run "$clip/video.mp4" --model "$model" --gears "$model/gears/combined" --check-neighbours 5 \
     --gt "$clip/labels" --out "$out/$name/gears-combined-check" --masks color --quiet
-  printf '%-38s %s\n' "$name with combined gears, checked:" "$(miou "$out/$name/gears-combined-check/report.json")"
+  printf '%-44s %s\n' "$name with combined gears, checked:" "$(miou "$out/$name/gears-combined-check/report.json")"
 done
 for model in data/models/baselines/*/; do
   name=baselines-$(basename "$model")
   $gearnn run "$clip/video.mp4" --model "$model" --gt "$clip/labels" --out "$out/$name" --masks color --quiet
-  printf '%-38s %s\n' "baseline $(basename "$model"):" "$(miou "$out/$name/report.json")"
+  printf '%-44s %s\n' "baseline $(basename "$model"):" "$(miou "$out/$name/report.json")"
 done
 # This repo's default (data/models/default.json), whichever binary GEARNN names.
 GEARNN_DATA_DIR=${GEARNN_DATA_DIR:-$PWD/data} \
   $gearnn run "$clip/video.mp4" --gt "$clip/labels" --out "$out/default" --masks color --quiet
-printf '%-38s %s\n' "shipped default (no --model):" "$(miou "$out/default/report.json")"
+printf '%-44s %s\n' "shipped default (no --model):" "$(miou "$out/default/report.json")"
 echo "masks, per-frame records and reports: $out/"
