@@ -240,6 +240,12 @@ expect "run: --size 100000x100000" 2 "--size" -- run "$clip" --size 100000x10000
 expect "run: --threads -1" 2 "--threads" -- run "$clip" --threads -1
 expect "run: --decode-threads 0" 2 "--decode-threads" -- run "$clip" --decode-threads 0
 expect "run: --hold 0" 2 "--hold" -- run "$clip" --hold 0
+expect "run: --check-neighbours -1" 2 "--check-neighbours" -- run "$clip" --check-neighbours -1
+expect "run: --check-neighbours without gears" 2 "--check-neighbours" -- run "$clip" --check-neighbours 5
+mkdir -p "$work/data-check/models/m/gears/g" && cp "$work/model"/* "$work/data-check/models/m/"
+echo '{"model": "m", "gears": "m/gears/g", "check_neighbours": "five"}' >"$work/data-check/models/default.json"
+expect "run: no --model, default.json's check_neighbours not a number" 1 "$work/data-check/models/default.json" -- \
+  env GEARNN_DATA_DIR="$work/data-check" "$gearnn" run --quiet --out "$work/out" "$clip"
 expect "run: --max-seconds not a number" 2 "--max-seconds" -- run "$clip" --max-seconds soon
 expect "run: --masks unknown" 2 "--masks" -- run "$clip" --masks rgb
 expect "run: --input-option without a key" 2 "--input-option" -- run "$clip" --input-option =5
