@@ -20,8 +20,10 @@
 #              on every 4th frame of the level (the gears' budget): what any
 #              per-level weights can add to the augment model, an upper bound
 #   gears+check, refine+check  gears and joint+refine run with
-#              --check-neighbours 5: each frame also segmented with the gears of
-#              the adjacent levels, the least uncertain prediction kept
+#              --check-neighbours 5: frames also segmented with the gears of
+#              the adjacent levels, the least uncertain prediction kept; checked
+#              when the features' gear changes and every 10 frames (run's
+#              --check-every); gears+check1, refine+check1 check every frame
 # plus weight memory, gear switch time against reloading a model, and how often
 # the selected gear matches the true level.
 # Usage: scripts/bench_gears.sh [WORK_DIR]   (after scripts/setup.sh and scripts/train_default.sh)
@@ -125,6 +127,7 @@ gearnn, model, work, robust, stability = sys.argv[1:6]
 joint = f"{work}/models/joint"
 clips = [f"{work}/test-{s}" for s in (1001, 1002, 1003)]
 check = ("--check-neighbours", "5")
+check1 = check + ("--check-every", "1")
 def methods(ladder):
     return {"clean": (model, None), "augment": (robust, None),
             "stability": (stability, None), "bn": (model, f"{work}/gears-bn-{ladder}"),
@@ -134,7 +137,9 @@ def methods(ladder):
             "joint+refine": (joint, f"{work}/joint-refine/{ladder}"),
             "aug+full": (robust, f"{work}/gears-augfull-{ladder}"),
             "gears+check": (model, f"{model}/gears/{ladder}", check),
-            "refine+check": (joint, f"{work}/joint-refine/{ladder}", check)}
+            "refine+check": (joint, f"{work}/joint-refine/{ladder}", check),
+            "gears+check1": (model, f"{model}/gears/{ladder}", check1),
+            "refine+check1": (joint, f"{work}/joint-refine/{ladder}", check1)}
 def run(video, labels, m, g, out, extra=()):
     return bench_runs.run(gearnn, video, m, out, g, labels=labels, extra=extra)
 def fmt(v):
@@ -170,7 +175,7 @@ def mean(n):
 print("\nmean over levels: " + " ".join(f"{n} {fmt(mean(n))}" for n in names))
 def relative(a, b):
     return "n/a" if a is None or b is None else f"{100 * (a - b) / b:+.2f}%"
-for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check"):
+for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check", "refine+check1"):
     print(f"{n} over levels: {relative(mean(n), mean('augment'))} against augment, "
           f"{relative(mean(n), mean('stability'))} against stability (relative mIoU)")
 if mean("full") is not None:
@@ -203,7 +208,9 @@ dyn = {"clean": (model, None), "augment": (robust, None), "stability": (stabilit
        "joint+refine": (joint, f"{work}/joint-refine/combined"),
        "aug+full": (robust, sets["aug+full"]),
        "gears+check": (model, sets["gears"], check),
-       "refine+check": (joint, f"{work}/joint-refine/combined", check)}
+       "refine+check": (joint, f"{work}/joint-refine/combined", check),
+       "gears+check1": (model, sets["gears"], check1),
+       "refine+check1": (joint, f"{work}/joint-refine/combined", check1)}
 qp_levels = [l for l in json.load(open("configs/ladders/qp.json"))["levels"]]
 b_levels = [l for l in json.load(open("configs/ladders/brightness.json"))["levels"]]
 def nearest(levels, key, value):
@@ -229,7 +236,7 @@ for sched in ("abr", "tunnel"):
         for seed in (1011, 1012):
             out = f"{work}/runs/dyn-{sched}/{name}/{seed}"
             reports.append(run(f"{work}/dyn-{seed}-{sched}.mp4", f"{work}/dyn-{seed}/labels", m, g, out, *extra))
-            if name in ("gears", "aug+gears", "joint+gears", "joint+refine", "gears+check", "refine+check"):
+            if name in ("gears", "aug+gears", "joint+gears", "joint+refine") or "+check" in name:
                 neutral = set(json.load(open(f"{g}/gears.json"))["combined"]["neutral"])
                 truth = json.load(open(f"{work}/dyn-{seed}-{sched}.mp4.schedule.json"))["frames"]
                 for line, t in zip(open(f"{reports[-1]['_dir']}/frames.jsonl"), truth):
@@ -239,7 +246,7 @@ for sched in ("abr", "tunnel"):
         r = reports[0]
         memory[name] = r["model"]["weight_bytes"] + (r["gears"]["gear_bytes"] if r["gears"] else 0)
     print(f"dynamic {sched:7s} " + " ".join(f"{k} {fmt(v)}" for k, v in row.items()))
-    for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check"):
+    for n in ("aug+gears", "joint", "joint+gears", "joint+refine", "aug+full", "refine+check", "refine+check1"):
         print(f"dynamic {sched:7s} {n}: {relative(row.get(n), row.get('augment'))} against augment, "
               f"{relative(row.get(n), row.get('stability'))} against stability (target >= +3% and >= +6%)")
     for n in total:

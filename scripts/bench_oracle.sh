@@ -11,19 +11,20 @@
 # a frame's result does not depend on the gears of other frames) and scored
 # with `gearnn eval` on the masks. Prints both mIoU (summed confusion over the
 # two clips) and their difference (target: auto within 0.5 points of oracle).
-# With CHECK=N, auto also runs with --check-neighbours N ("auto+check").
-# Usage: [CHECK=N] scripts/bench_oracle.sh [MODEL [GEARS [WORK_DIR]]]   (after scripts/bench_gears.sh)
+# With CHECK=N, auto also runs with --check-neighbours N --check-every EVERY
+# (10 unless given): "auto+check".
+# Usage: [CHECK=N [EVERY=K]] scripts/bench_oracle.sh [MODEL [GEARS [WORK_DIR]]]   (after scripts/bench_gears.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 model=${1:-data/models/street-joint}
 gears=${2:-$model/gears/combined}
 work=${3:-build/bench-gears}
-/usr/bin/python3 - "$gearnn" "$model" "$gears" "$work" "${CHECK:-0}" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$gears" "$work" "${CHECK:-0}" "${EVERY:-10}" <<'PY'
 import json, os, shutil, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-gearnn, model, gears, work, check = sys.argv[1:5] + [int(sys.argv[5])]
+gearnn, model, gears, work, check, every = sys.argv[1:5] + [int(sys.argv[5]), sys.argv[6]]
 out = f"{work}/oracle/{os.path.basename(os.path.normpath(model))}-{bench_runs.setup_key(model, gears)}"
 gset = json.load(open(f"{gears}/gears.json"))
 neutral = set(gset["combined"]["neutral"])
@@ -60,8 +61,9 @@ for sched in ("abr", "tunnel"):
         truth = json.load(open(f"{video}.schedule.json"))["frames"]
         auto = bench_runs.run(gearnn, video, model, f"{out}/{sched}-{seed}/auto", gears, labels=lab, masks="ids")
         if check > 0:
-            checked = bench_runs.run(gearnn, video, model, f"{out}/{sched}-{seed}/auto-check{check}", gears,
-                                     labels=lab, masks="ids", extra=("--check-neighbours", str(check)))
+            checked = bench_runs.run(gearnn, video, model, f"{out}/{sched}-{seed}/auto-check{check}-every{every}",
+                                     gears, labels=lab, masks="ids",
+                                     extra=("--check-neighbours", str(check), "--check-every", every))
             checked_dirs.append(f"{checked['_dir']}/masks")
         want = [true_level(t) for t in truth]
         per_gear = {}

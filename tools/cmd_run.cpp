@@ -62,6 +62,11 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
                   "the last N frames, is lowest: one more forward per neighbour (0 = off; not with --blend; "
                   "without --model, as data/models/default.json says unless given)")
       ->check(CLI::Range(0, 1000));
+  cmd->add_option("--check-every", o.check_every,
+                  "With --check-neighbours: check when the features pick another gear than at the last check, "
+                  "and every K frames; the frames between keep the gear that check kept (one forward each; "
+                  "1 = check every frame)")
+      ->check(CLI::Range(1, 1000000));
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   cmd->add_option("--html", a.html, "Also write the HTML report (as gearnn report OUT) to this file");

@@ -148,8 +148,15 @@ class FramePipeline {
     for (Work& w : batch) inputs.push_back(w.input);
     const auto t0 = Clock::now();
     std::vector<cv::Mat> logits;
-    if (chooser_ && batch[0].gear >= 0 && !neighbours_[batch[0].gear].empty()) {
-      logits = forward_checked(batch, inputs);
+    const int gear = batch[0].gear;
+    if (chooser_ && gear >= 0 && !neighbours_[gear].empty()) {
+      if (gear != checked_.feature_gear || batch[0].frame.index - checked_.frame >= o_.check_every) {
+        logits = forward_checked(batch, inputs);
+      } else {  // between checks: the gear the last check kept
+        bank_->apply_blend(GearBlend{checked_.kept, checked_.kept, 0.0});
+        logits = model_.forward_batch(inputs);
+        for (Work& w : batch) w.feature_gear = w.gear, w.gear = checked_.kept;
+      }
     } else {
       if (bank_) bank_->apply_blend(batch[0].blend);
       logits = model_.forward_batch(inputs);
@@ -158,7 +165,11 @@ class FramePipeline {
     for (size_t i = 0; i < batch.size(); ++i) {
       Work& w = batch[i];
       w.logits = std::move(logits[i]);
-      if (chooser_ && w.entropy < 0) w.feature_gear = w.gear, w.entropy = mean_entropy(w.logits);  // not checked
+      if (chooser_ && w.entropy < 0) {  // not checked on this frame
+        if (w.feature_gear < 0) w.feature_gear = w.gear;
+        w.entropy = mean_entropy(w.logits);
+      }
+      if (chooser_ && w.gear != w.feature_gear) ++tally_.check_changed_frames;
       w.infer_ms = ms / batch.size();  // a frame's share of the batch's forward
       w.input.release();
       tally_.infer_ms += w.infer_ms;
@@ -189,9 +200,10 @@ class FramePipeline {
       w.feature_gear = w.gear;
       w.gear = candidates[k];
       w.entropy = entropy[k];
-      if (w.gear != w.feature_gear) ++tally_.check_changed_frames;
       kept[i] = outputs[k][i];
+      checked_ = {w.feature_gear, w.gear, w.frame.index};
     }
+    tally_.checked_frames += static_cast<int64_t>(batch.size());
     return kept;
   }
 
@@ -244,6 +256,11 @@ class FramePipeline {
   std::optional<GearBlender> blender_;  // with --blend
   std::vector<std::vector<int>> neighbours_;    // with --check-neighbours: gear_neighbours of the set
   std::optional<ConfidenceChooser> chooser_;    // with --check-neighbours
+  struct {
+    int feature_gear = -2;  // the features' gear at the last check (-2: none yet)
+    int kept = -1;          // the gear it kept
+    int64_t frame = 0;
+  } checked_;
   GearBlend last_blend_;
   bool started_ = false;
   int64_t blend_changes_ = 0;

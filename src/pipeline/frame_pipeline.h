@@ -20,6 +20,7 @@ struct RunTally {
   double infer_ms = 0, estimate_ms = 0;  // totals over the frames inferred
   std::map<int, int64_t> gear_usage;     // frames inferred per gear index, -1 = base weights
   int64_t gear_switches = 0;
+  int64_t checked_frames = 0;            // --check-neighbours ran the adjacent gears too
   int64_t check_changed_frames = 0;      // --check-neighbours kept another gear than the features'
   std::map<std::pair<int, int>, int64_t> renditions;  // frames written per coded (width, height)
 };

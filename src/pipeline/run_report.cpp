@@ -44,6 +44,7 @@ json options_json(const RunOptions& o) {
           {"batch", o.batch},
           {"blend", o.blend},
           {"check_neighbours", o.check_neighbours},
+          {"check_every", o.check_every},
           {"masks", o.masks},
           {"max_frames", o.max_frames},
           {"overlay", o.overlay_path.empty() ? json(nullptr) : json(o.overlay_path)}};
@@ -97,7 +98,10 @@ json build_run_report(const RunFacts& f) {
   report["gear_usage"] = gear_usage_json(f);
   report["gear_switches"] = f.tally.gear_switches;
   // With --check-neighbours: frames that kept another gear than the features chose.
-  if (f.options.check_neighbours > 0) report["check_changed_frames"] = f.tally.check_changed_frames;
+  if (f.options.check_neighbours > 0) {
+    report["checked_frames"] = f.tally.checked_frames;
+    report["check_changed_frames"] = f.tally.check_changed_frames;
+  }
   report["peak_rss_mib"] = peak_rss_mib();
   if (!f.metrics.is_null()) report["metrics"] = f.metrics;
   if (!f.agreement.is_null()) report["agreement"] = f.agreement;

@@ -40,6 +40,7 @@ void check_options(const RunOptions& o) {
   if (o.check_neighbours > 0 && o.gears_dir.empty())
     fail("--check-neighbours", "needs a gear set (--gears, or the default model's)");
   if (o.check_neighbours > 0 && o.blend > 0) fail("--check-neighbours", "cannot be combined with --blend");
+  if (o.check_every < 1) fail("--check-every", "must be at least 1");
   if (!o.reference_dir.empty()) {
     // The run replaces OUT/masks at its end: comparing with them would destroy the reference.
     std::error_code ec;

@@ -141,7 +141,8 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
           "[run][check][gears][torch]") {
   const std::string dir = scratch_dir("run-check");
   RunOptions o = street_run_on_schedule(dir, R"([{"frames": [0, 6], "qp": 27}, {"frames": [6, 12], "qp": 46}])", 12, 4545);
-  o.check_neighbours = 1;  // frame by frame, so each kept entropy is that frame's minimum
+  o.check_neighbours = 1;  // a window of one frame, so each kept entropy is that frame's minimum
+  o.check_every = 1;       // every frame checked
   o.masks = "ids";
   o.out_dir = dir + "/checked";
   const json report = run_video(o);
@@ -190,7 +191,30 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
     if (r["gear"] != r["feature_gear"]) ++changed;
   }
   CHECK(report["check_changed_frames"] == changed);
+  CHECK(report["checked_frames"] == 12);
   CHECK(changed > 0);  // on this clip the check does move frames to a neighbour
+
+  // --check-every 4: checks on frame 0, 4, 6 (the features' gear changes) and
+  // 10; the frames between keep the gear of the last check, segmented once.
+  RunOptions sparse = o;
+  sparse.check_every = 4;
+  sparse.out_dir = dir + "/sparse";
+  const json sparse_report = run_video(sparse);
+  const std::vector<json> sparse_frames = read_lines(dir + "/sparse/frames.jsonl");
+  REQUIRE(sparse_frames.size() == 12);
+  CHECK(sparse_report["checked_frames"] == 4);
+  CHECK(sparse_report["options"]["check_every"] == 4);
+  std::string kept_at_check;
+  for (size_t i = 0; i < sparse_frames.size(); ++i) {
+    const bool checked = i == 0 || i == 4 || i == 6 || i == 10;
+    if (checked) kept_at_check = frames[i]["gear"].get<std::string>();  // the window of one frame decides alone
+    CHECK(sparse_frames[i]["gear"] == kept_at_check);
+    CHECK(sparse_frames[i]["feature_gear"] == frames[i]["feature_gear"]);
+    const cv::Mat kept = read_label_png(frame_png_path(dir + "/sparse/masks", static_cast<int64_t>(i)));
+    const cv::Mat alone =
+        read_label_png(frame_png_path(dir + "/forced-" + kept_at_check + "/masks", static_cast<int64_t>(i)));
+    CHECK(cv::countNonZero(kept != alone) <= 20);
+  }
   CHECK(report["frames"] == 12);
 
   // Only with a gear set, and not with --blend.
@@ -200,4 +224,7 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
   bad = o;
   bad.gears_dir.clear();
   CHECK(error_of([&] { run_video(bad); }).find("needs a gear set") != std::string::npos);
+  bad = o;
+  bad.check_every = 0;
+  CHECK(error_of([&] { run_video(bad); }).find("--check-every") != std::string::npos);
 }

@@ -45,6 +45,10 @@ struct RunOptions {
   // the last check_neighbours frames (ConfidenceChooser); a forward per
   // candidate. Needs a gear set; not with blend. 0: the features' gear alone.
   int check_neighbours = 0;
+  // With check_neighbours: the check runs when the features pick another gear
+  // than at the last check, and every check_every frames; the frames between
+  // keep the gear that check kept (one forward each).
+  int check_every = 10;
   int64_t max_frames = -1;    // stop after this many frames
   double max_seconds = -1;    // > 0: stop reading this long after opening the input (live streams)
   // FFmpeg options for opening the input, e.g. {"rtsp_flags", "listen"} (see ReaderOptions).
