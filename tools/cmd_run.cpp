@@ -57,10 +57,10 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
                   "in steps of 1/BLEND (0 = the nearest gear alone; needs a set fitted on one ladder; ignores --hold)")
       ->check(CLI::Range(0, 1000));
   a.check_neighbours = cmd->add_option("--check-neighbours", o.check_neighbours,
-                  "Also segment each frame with the gears next to the one its features pick (the adjacent "
-                  "levels of the same ladder) and keep the prediction whose mean pixel entropy, averaged over "
-                  "the last N frames, is lowest: one more forward per neighbour (0 = off; not with --blend; "
-                  "without --model, as data/models/default.json says unless given)")
+                  "Also segment checked frames (see --check-every) with the gears of the levels either side "
+                  "of the one the features pick, and keep the prediction whose mean pixel entropy, averaged over "
+                  "the last N checks, is lowest: a forward per candidate (0 = off; not with --blend; without "
+                  "--model, as data/models/default.json says unless given)")
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--check-every", o.check_every,
                   "With --check-neighbours: check when the features pick another gear than at the last check, "

@@ -58,7 +58,8 @@ class FramePipeline {
     if (gears && o.blend > 0) blender_.emplace(*gears, o.blend);
     if (gears && o.check_neighbours > 0) {
       neighbours_ = gear_neighbours(*gears);
-      chooser_.emplace(o.check_neighbours);
+      // The last N checks: N x K frames when every K-th frame is checked.
+      chooser_.emplace(o.check_neighbours * o.check_every);
     }
   }
 

@@ -40,10 +40,11 @@ struct RunOptions {
   // > 0: blend the two gears either side of each frame's measured value
   // (GearBlender), the weight in steps of 1/blend; --hold does not apply. 0: nearest gear.
   int blend = 0;
-  // > 0: also segment each frame with the gears adjacent to the features'
+  // > 0: also segment checked frames with the gears adjacent to the features'
   // choice and keep the prediction of lowest mean pixel entropy, averaged over
-  // the last check_neighbours frames (ConfidenceChooser); a forward per
-  // candidate. Needs a gear set; not with blend. 0: the features' gear alone.
+  // the last check_neighbours checks (check_neighbours x check_every frames;
+  // ConfidenceChooser); a forward per candidate. Needs a gear set; not with
+  // blend. 0: the features' gear alone.
   int check_neighbours = 0;
   // With check_neighbours: the check runs when the features pick another gear
   // than at the last check, and every check_every frames; the frames between
