@@ -27,6 +27,7 @@ CLI::App* bind_batch_options(CLI::App& app, BatchArgs& a) {
   add_masks_option(cmd, o.masks);
   add_hold_option(cmd, o.hold);
   add_batch_option(cmd, o.batch);
+  add_check_options(cmd, o.check_neighbours, o.check_every, "; items without gears run without it");
   cmd->add_option("--jobs", o.jobs, "Items run at once")->check(CLI::Range(1, 256));
   add_threads_option(cmd, o.threads, "usable cores / jobs; with one job, usable cores but one", "LibTorch threads per item");
   cmd->add_option("--shard", a.shard, "Take slice I of N (0 <= I < N, by a hash of the id)");

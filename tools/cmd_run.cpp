@@ -56,17 +56,8 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
                   "Gears between levels: mix the two gears either side of each frame's measured value, the weight "
                   "in steps of 1/BLEND (0 = the nearest gear alone; needs a set fitted on one ladder; ignores --hold)")
       ->check(CLI::Range(0, 1000));
-  a.check_neighbours = cmd->add_option("--check-neighbours", o.check_neighbours,
-                  "Also segment checked frames (see --check-every) with the gears of the levels either side "
-                  "of the one the features pick, and keep the prediction whose mean pixel entropy, averaged over "
-                  "the last N checks, is lowest: a forward per candidate (0 = off; not with --blend; without "
-                  "--model, as data/models/default.json says unless given)")
-      ->check(CLI::Range(0, 1000));
-  cmd->add_option("--check-every", o.check_every,
-                  "With --check-neighbours: check when the features pick another gear than at the last check, "
-                  "and every K frames; the frames between keep the gear that check kept (one forward each; "
-                  "1 = check every frame)")
-      ->check(CLI::Range(1, 1000000));
+  a.check_neighbours = add_check_options(cmd, o.check_neighbours, o.check_every,
+                                         "; without --model, as data/models/default.json says unless given");
   add_max_frames_option(cmd, o.max_frames);
   add_quiet_flag(cmd, a.quiet, "No progress bar");
   cmd->add_option("--html", a.html, "Also write the HTML report (as gearnn report OUT) to this file");

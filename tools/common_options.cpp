@@ -64,6 +64,22 @@ CLI::Option* add_hold_option(CLI::App* cmd, int& hold, const std::string& descri
   return cmd->add_option("--hold", hold, description)->check(CLI::Range(1, 1000000));
 }
 
+CLI::Option* add_check_options(CLI::App* cmd, int& check_neighbours, int& check_every, const std::string& more) {
+  CLI::Option* check =
+      cmd->add_option("--check-neighbours", check_neighbours,
+                      "Also segment checked frames (see --check-every) with the gears of the levels either side "
+                      "of the one the features pick, and keep the prediction whose mean pixel entropy, averaged "
+                      "over the last N checks, is lowest: a forward per candidate (0 = off; not with --blend" +
+                          more + ")")
+          ->check(CLI::Range(0, 1000));
+  cmd->add_option("--check-every", check_every,
+                  "With --check-neighbours: check when the features pick another gear than at the last check, "
+                  "and every K frames; the frames between keep the gear that check kept (one forward each; "
+                  "1 = check every frame)")
+      ->check(CLI::Range(1, 1000000));
+  return check;
+}
+
 CLI::Option* add_batch_option(CLI::App* cmd, int& batch) {
   return cmd
       ->add_option("--batch", batch,

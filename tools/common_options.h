@@ -44,6 +44,9 @@ CLI::Option* add_hold_option(CLI::App* cmd, int& hold,
 CLI::Option* add_masks_option(CLI::App* cmd, std::string& masks);
 // Frames a forward (`gearnn run`, batch, bench forward).
 CLI::Option* add_batch_option(CLI::App* cmd, int& batch);
+// --check-neighbours and --check-every (run and batch); `more` ends the first's
+// help. Returns the --check-neighbours option.
+CLI::Option* add_check_options(CLI::App* cmd, int& check_neighbours, int& check_every, const std::string& more = "");
 
 // --targets labels|teacher, --teacher DIR and --temperature T (sensitivity,
 // fit-gears, train). T is checked here (finite, above 0); that it needs

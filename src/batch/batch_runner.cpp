@@ -82,6 +82,9 @@ std::vector<std::string> gearnn_run_argv(const BatchItem& item, const std::strin
                                    std::to_string(threads), "--quiet", "--tag",
                                    json_text(json{{"batch_id", item.id}, {"key", key}})};
   if (!item.gears.empty()) argv.insert(argv.end(), {"--gears", item.gears});
+  if (!item.gears.empty() && o.check_neighbours > 0)
+    argv.insert(argv.end(), {"--check-neighbours", std::to_string(o.check_neighbours), "--check-every",
+                             std::to_string(o.check_every)});
   if (!item.gt.empty()) argv.insert(argv.end(), {"--gt", item.gt});
   return argv;
 }

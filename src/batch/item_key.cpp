@@ -33,6 +33,8 @@ std::string item_key(const BatchItem& item, const BatchOptions& options, int thr
     parts["gears"] = h.hex();
   }
   parts["options"] = {{"masks", options.masks}, {"hold", options.hold}};
+  if (options.check_neighbours > 0 && !item.gears.empty())  // changes the masks; off: keys as before
+    parts["options"]["check"] = {options.check_neighbours, options.check_every};
   if (card.format == "torchscript") parts["options"]["threads"] = threads;
   return sha256_string(parts.dump());
 }

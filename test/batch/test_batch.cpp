@@ -219,6 +219,24 @@ TEST_CASE("merge sums confusion matrices, whatever the sharding", "[batch]") {
   }
 }
 
+TEST_CASE("item keys hold --check-neighbours and --check-every only for items with gears", "[batch][check]") {
+  BatchOptions o;
+  BatchItem item;
+  item.id = "a";
+  item.input = gearnn::test::synth_clip() + "/video.mkv";
+  item.model = gearnn::test::source_dir() + "/data/models/street";
+  const std::string plain = item_key(item, o, 1);
+  o.check_neighbours = 5;
+  CHECK(item_key(item, o, 1) == plain);  // no gears: the check cannot run
+  item.gears = "qp";
+  const std::string checked = item_key(item, o, 1);
+  o.check_neighbours = 0;
+  CHECK(item_key(item, o, 1) != checked);
+  o.check_neighbours = 5;
+  o.check_every = 1;
+  CHECK(item_key(item, o, 1) != checked);
+}
+
 TEST_CASE("item keys hold the thread count only for TorchScript models", "[batch][threads]") {
   // Built-in models give the same masks at any thread count (test_thread_independence.cpp),
   // so a shard with all cores resumes what --jobs 2 (a thread each) finished; a

@@ -5,7 +5,8 @@
 #    matrix, bit for bit, as one unsharded run, with the same masks, though
 #    the run gives each item one LibTorch thread and the shards two;
 #  - a batch killed mid-item resumes: finished items are not redone, the
-#    interrupted one is.
+#    interrupted one is;
+#  - --check-neighbours reaches the items with gears, and only their keys.
 # Usage: cli_batch.sh GEARNN FIXTURES SOURCE_DIR
 set -u
 gearnn=$1
@@ -97,16 +98,30 @@ for m in masks:
 sys.exit(pairs != 30)
 PY
 
+# --check-neighbours reaches the items with gears and is part of their key:
+# on a copy of the single run, only the item with gears is redone.
+cp -r "$work/single" "$work/checked"
+"$gearnn" batch "$work/manifest.jsonl" --out "$work/checked" --model "$model" --jobs 2 --threads 1 \
+  --check-neighbours 5 --check-every 2 2>"$work/checked.log"
+check "--check-neighbours redoes the item with gears only" grep -q "1 done, 4 skipped" "$work/checked.log"
+check "the item with gears ran the check" $py -c "
+import json, sys
+r = json.load(open('$work/checked/qp40/report.json'))
+sys.exit(not (r['options']['check_neighbours'] == 5 and r['options']['check_every'] == 2 and r['checked_frames'] >= 3))"
+
 # Resume: a bigger item list, killed while the second item runs.
-"$gearnn" synth --quiet --out "$work/long" --frames 24 --width 320 --height 192 --seed 25 || exit 1
+# Long enough (96 frames) that the poll below, every 0.1 s, sees the second
+# item midway on a fast machine.
+"$gearnn" synth --quiet --out "$work/long" --frames 96 --width 320 --height 192 --seed 25 || exit 1
 for k in 1 2 3; do echo "{\"id\": \"long$k\", \"input\": \"long/video.mkv\", \"gt\": \"long/labels\"}"; done \
   >"$work/resume.jsonl"
 "$gearnn" batch "$work/resume.jsonl" --out "$work/resume" --model "$model" --masks ids --quiet &
 pid=$!
 for _ in $(seq 600); do
-  # the second item has written some masks (of 24)
-  [ -f "$work/resume/long1/report.json" ] && [ "$(ls "$work/resume/.partial-long2/masks" 2>/dev/null | wc -l)" -ge 2 ] &&
-    break
+  # the second item has finished some frames (of 96): its frames.jsonl.tmp
+  # grows a line a frame (masks and frames.jsonl take their names at its end)
+  [ -f "$work/resume/long1/report.json" ] &&
+    [ "$(cat "$work/resume/.partial-long2/frames.jsonl.tmp" 2>/dev/null | wc -l)" -ge 2 ] && break
   sleep 0.1
 done
 kill -9 "$pid"
@@ -122,7 +137,7 @@ check "one job at a time plans as gearnn run: every usable core but one" \
   grep -q "1 job(s) x $one_job LibTorch thread(s) (+1 decoder, +1 writer each) on $cores usable core(s)" "$work/resume.log"
 check "the finished item was not redone" [ "$before" = "$(stat -c '%i %Y' "$work/resume/long1/report.json")" ]
 check "no partial outputs left" [ -z "$(ls -A "$work/resume" | grep -e '^\.partial' -e '^\.old')" ]
-check "every frame's mask exists" [ "$(ls "$work/resume/long2/masks" | wc -l)" -eq 24 ]
+check "every frame's mask exists" [ "$(ls "$work/resume/long2/masks" | wc -l)" -eq 96 ]
 "$gearnn" batch "$work/resume.jsonl" --out "$work/resume" --model "$model" --masks none 2>"$work/resume2.log"
 check "other options redo the items" grep -q "3 done, 0 skipped" "$work/resume2.log"
 

@@ -43,6 +43,8 @@ struct BatchOptions {
   std::string masks = "ids";   // as `gearnn run --masks`
   int hold = 1;
   int batch = 1;  // frames a forward in each run (results equal within float rounding: not in the key)
+  int check_neighbours = 0;    // as `gearnn run --check-neighbours`, for items with gears
+  int check_every = 10;        // as `gearnn run --check-every`
   int jobs = 1;                // items run at once
   int threads = 0;             // LibTorch threads per item; 0 = cores / jobs (one job: cores - 1, as run)
   Shard shard;
