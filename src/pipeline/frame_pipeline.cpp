@@ -26,8 +26,8 @@ struct Work {
   cv::Mat logits;  // model output {classes, h, w}
   int gear = -1;   // the gear in place (with --blend the nearer of the two)
   GearBlend blend;
-  int feature_gear = -1;  // with --check-neighbours: the features' choice; gear is the one kept
-  double entropy = -1;    // with --check-neighbours: mean pixel entropy of the prediction kept
+  int feature_gear = -1;  // the features' choice; --check-neighbours may keep another as gear
+  double entropy = -1;    // on a frame --check-neighbours checked: mean pixel entropy of the prediction kept
   double infer_ms = 0;
 };
 
@@ -138,7 +138,7 @@ class FramePipeline {
       const int g = selector_.update(w->frame.features);
       w->blend = {g, g, 0.0};
     }
-    w->gear = w->blend.nearest();
+    w->gear = w->feature_gear = w->blend.nearest();
     return w;
   }
 
@@ -156,7 +156,7 @@ class FramePipeline {
       } else {  // between checks: the gear the last check kept
         bank_->apply_blend(GearBlend{checked_.kept, checked_.kept, 0.0});
         logits = model_.forward_batch(inputs);
-        for (Work& w : batch) w.feature_gear = w.gear, w.gear = checked_.kept;
+        for (Work& w : batch) w.gear = checked_.kept;
       }
     } else {
       if (bank_) bank_->apply_blend(batch[0].blend);
@@ -166,11 +166,7 @@ class FramePipeline {
     for (size_t i = 0; i < batch.size(); ++i) {
       Work& w = batch[i];
       w.logits = std::move(logits[i]);
-      if (chooser_ && w.entropy < 0) {  // not checked on this frame
-        if (w.feature_gear < 0) w.feature_gear = w.gear;
-        w.entropy = mean_entropy(w.logits);
-      }
-      if (chooser_ && w.gear != w.feature_gear) ++tally_.check_changed_frames;
+      if (w.gear != w.feature_gear) ++tally_.check_changed_frames;
       w.infer_ms = ms / batch.size();  // a frame's share of the batch's forward
       w.input.release();
       tally_.infer_ms += w.infer_ms;
@@ -198,7 +194,6 @@ class FramePipeline {
       for (const auto& out : outputs) entropy.push_back(mean_entropy(out[i]));
       const size_t k = chooser_->choose(batch[i].frame.index, candidates, entropy);
       Work& w = batch[i];
-      w.feature_gear = w.gear;
       w.gear = candidates[k];
       w.entropy = entropy[k];
       kept[i] = outputs[k][i];
@@ -229,6 +224,7 @@ class FramePipeline {
                                  name(w->blend.lo),
                                  name(w->blend.hi),
                                  w->blend.t,
+                                 chooser_.has_value(),
                                  name(w->feature_gear),
                                  w->entropy};
         for (const auto& sink : sinks_) sink->write(result);

@@ -28,10 +28,8 @@ void FrameRecordWriter::write(const FrameResult& result) {
     rec["blend"] = {{"lo", result.blend_lo ? json(*result.blend_lo) : json(nullptr)},
                     {"hi", result.blend_hi ? json(*result.blend_hi) : json(nullptr)},
                     {"t", result.blend_t}};
-  if (result.entropy >= 0) {
-    rec["feature_gear"] = result.feature_gear ? json(*result.feature_gear) : json(nullptr);
-    rec["entropy"] = result.entropy;
-  }
+  if (result.checking) rec["feature_gear"] = result.feature_gear ? json(*result.feature_gear) : json(nullptr);
+  if (result.entropy >= 0) rec["entropy"] = result.entropy;
   rec["infer_ms"] = result.infer_ms;
   rec["estimate_ms"] = f.estimate_ms;
   if (const ConfusionMatrix* cm = result.confusion) {

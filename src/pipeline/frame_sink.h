@@ -21,8 +21,10 @@ struct FrameResult {
   const std::string* blend_lo = nullptr;
   const std::string* blend_hi = nullptr;
   double blend_t = 0;
-  // With --check-neighbours: the gear the features chose (null = base) and the
-  // mean pixel entropy of the prediction kept; entropy < 0 otherwise.
+  // With --check-neighbours (checking): the gear the features chose (null =
+  // base) and, on a checked frame, the mean pixel entropy of the prediction
+  // kept (< 0 on the frames between checks).
+  bool checking = false;
   const std::string* feature_gear = nullptr;
   double entropy = -1;
 };

@@ -150,8 +150,9 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
   REQUIRE(frames.size() == 12);
   CHECK(report["options"]["check_neighbours"] == 1);
 
-  // Every gear of the QP ladder forced on every frame: a one-gear set, which
-  // has no neighbours, so the run records that gear's own entropy.
+  // Every gear of the QP ladder forced on every frame, its entropy recorded:
+  // the gear for any QP up to 100, next to a twin (the same file) above it,
+  // so every frame is checked, the two tie and the gear itself is kept.
   const std::string qp_dir = source_dir() + "/data/models/street/gears/qp";
   const json shipped = read_json_file(qp_dir + "/gears.json");
   const std::vector<std::string> ladder{"qp20", "qp24", "qp28", "qp31", "qp34", "qp37", "qp40", "qp43", "qp47", "qp51"};
@@ -162,7 +163,10 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
     const std::string file = std::filesystem::relative(qp_dir + "/" + g + ".pt", set_dir).string();
     std::ofstream(set_dir + "/gears.json")
         << json{{"base_model_hash", shipped["base_model_hash"]},
-                {"gears", {{{"name", g}, {"file", file}, {"when", {{"qp", {nullptr, nullptr}}}}}}}}.dump();
+                {"gears",
+                 {{{"name", g}, {"file", file}, {"when", {{"qp", {nullptr, 100}}}}},
+                  {{"name", "twin"}, {"file", file}, {"when", {{"qp", {100, nullptr}}}}}}}}
+               .dump();
     RunOptions f = o;
     f.gears_dir = set_dir;
     f.out_dir = dir + "/forced-" + g;
@@ -210,6 +214,7 @@ TEST_CASE("run --check-neighbours: each frame keeps the least uncertain of its g
     if (checked) kept_at_check = frames[i]["gear"].get<std::string>();  // the window of one frame decides alone
     CHECK(sparse_frames[i]["gear"] == kept_at_check);
     CHECK(sparse_frames[i]["feature_gear"] == frames[i]["feature_gear"]);
+    CHECK(sparse_frames[i].contains("entropy") == checked);  // computed only where the check ran
     const cv::Mat kept = read_label_png(frame_png_path(dir + "/sparse/masks", static_cast<int64_t>(i)));
     const cv::Mat alone =
         read_label_png(frame_png_path(dir + "/forced-" + kept_at_check + "/masks", static_cast<int64_t>(i)));
