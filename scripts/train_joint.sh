@@ -7,7 +7,9 @@
 # for that level. Then each gear is fitted 8 more epochs on its own level
 # (`fit-gears --start`, lr 0.003 on every 4th frame: the fitting budget of
 # street-robust's gears; bench_gears.sh's joint+refine), and `combine-gears`
-# joins the brightness and QP sets.
+# joins the brightness and QP sets. Last, rendition gears on the joint network
+# (not trained jointly: Fisher sensitivity, 0.2% per gear, fit-gears as
+# scripts/train_default.sh fits every set), joined with the brightness set as `abr`.
 # Resumes from its checkpoint when interrupted.
 # Usage: scripts/train_joint.sh [WORK_DIR]   (after scripts/train_default.sh, same WORK_DIR)
 set -euo pipefail
@@ -39,4 +41,19 @@ for ladder in qp brightness; do
 done
 rm -rf "$out/gears/combined"
 $gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
+if [ ! -f "$out/gears/resolution/gears.json" ]; then
+  common=(--model "$out" --dataset "$work/train.json" --ladder configs/ladders/resolution.json --cache "$work/cache"
+          --stride 4)
+  [ -f "$work/joint-sensitivity-resolution.json" ] ||
+    $gearnn sensitivity "${common[@]}" --method fisher --out "$work/joint-sensitivity-resolution.json"
+  [ -f "$work/joint-selection-resolution.json" ] ||
+    $gearnn select --scores "$work/joint-sensitivity-resolution.json" --budget 0.2% \
+      --out "$work/joint-selection-resolution.json"
+  $gearnn fit-gears "${common[@]}" --val "$work/val.json" --selection "$work/joint-selection-resolution.json" \
+    --epochs 8 --lr 0.003 --out "$out/gears/resolution.tmp"
+  rm -rf "$out/gears/resolution" && mv "$out/gears/resolution.tmp" "$out/gears/resolution"
+  rm -f "$out/gears/resolution"/.*.done.json
+fi
+rm -rf "$out/gears/abr"
+$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
 echo "train_joint: done in $(( $(date +%s) - start )) s"
