@@ -10,6 +10,11 @@
 #   resolution   the clean model with its resolution gears (configs/ladders/resolution.json)
 #   abr          the clean model with the joint brightness x resolution set
 #   aug+resolution, aug+abr   the same sets of street-robust
+#   joint+combined, joint+abr   street-joint with its combined set (brightness and
+#                QP gears) and its abr set (brightness and rendition gears)
+#   joint+abr+check   the abr set checked like the default
+#   default      the shipped default (data/models/default.json): that, checked
+#                against the adjacent levels' gears (--check-neighbours 5)
 # Two schedules: dynamic-renditions (daylight) and dynamic-renditions-dusk (the
 # middle renditions also darkened). Also prints how often the selected
 # resolution gear is the rendition's ladder level, and mean per-frame mIoU per rendition.
@@ -19,7 +24,8 @@ cd "$(dirname "$0")/.."
 gearnn=${GEARNN:-build/gearnn}
 model=data/models/street
 robust=data/models/street-robust
-stability=${STABILITY:-build/bench-gears/models/stability}
+stability=${STABILITY:-data/models/baselines/stability}
+joint=data/models/street-joint
 work=${1:-build/bench-abr}
 mkdir -p "$work"
 
@@ -31,28 +37,32 @@ for seed in 1011 1012; do
   done
 done
 
-/usr/bin/python3 - "$gearnn" "$model" "$robust" "$stability" "$work" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$robust" "$stability" "$work" "$joint" <<'PY'
 import json, os, sys
 sys.path.insert(0, "scripts")
 from bench_runs import built, fmt, run, summed_miou
-gearnn, model, robust, stability, work = sys.argv[1:6]
+gearnn, model, robust, stability, work, joint = sys.argv[1:7]
 methods = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
            "gears-qp": (model, f"{model}/gears/qp"), "resolution": (model, f"{model}/gears/resolution"),
            "abr": (model, f"{model}/gears/abr"), "aug+resolution": (robust, f"{robust}/gears/resolution"),
-           "aug+abr": (robust, f"{robust}/gears/abr")}
+           "aug+abr": (robust, f"{robust}/gears/abr"), "joint+combined": (joint, f"{joint}/gears/combined"),
+           "joint+abr": (joint, f"{joint}/gears/abr"),
+           "joint+abr+check": (joint, f"{joint}/gears/abr", ("--check-neighbours", "5")),
+           "default": (joint, f"{joint}/gears/combined", ("--check-neighbours", "5"))}
 ladder = json.load(open("configs/ladders/resolution.json"))["levels"]
 def level_of(resolution):
     return min(ladder, key=lambda l: abs(l["resolution"] - resolution))["name"]
 results, per_rendition, right = {}, {}, {}
 for sched in ("renditions", "renditions-dusk"):
-    for name, (m, g) in methods.items():
+    for name, (m, g, *extra) in methods.items():
         if not built(m, g):
             results[(sched, name)] = None
             continue
         reports = []
         for seed in (1011, 1012):
             video = f"{work}/dyn-{seed}-{sched}.ts"
-            reports.append(run(gearnn, video, m, f"{work}/runs/{sched}/{name}/{seed}", g, labels=f"{work}/dyn-{seed}/labels"))
+            reports.append(run(gearnn, video, m, f"{work}/runs/{sched}/{name}/{seed}", g, labels=f"{work}/dyn-{seed}/labels",
+                               extra=extra[0] if extra else ()))
             d = reports[-1]["_dir"]
             truth = json.load(open(f"{video}.schedule.json"))["frames"]
             for line, t in zip(open(f"{d}/frames.jsonl"), truth):
