@@ -9,12 +9,16 @@
 #   gears-qp     the clean model with its QP gears
 #   resolution   the clean model with its resolution gears (configs/ladders/resolution.json)
 #   abr          the clean model with the joint brightness x resolution set
-#   aug+resolution, aug+abr   the same sets of street-robust
+#   all          the clean model with its set of all three ladders: brightness
+#                gears where the frame is dark or bright, else rendition gears on
+#                renditions and QP gears on full-size frames
+#   aug+resolution, aug+abr, aug+all   the same sets of street-robust
 #   joint+combined, joint+abr   street-joint with its combined set (brightness and
 #                QP gears) and its abr set (brightness and rendition gears)
 #   joint+abr+check   the abr set checked like the default
-#   default      the shipped default (data/models/default.json): that, checked
-#                against the adjacent levels' gears (--check-neighbours 5)
+#   joint+all    its set of all three ladders
+#   default      the shipped default (data/models/default.json: street-joint's
+#                all set, checked against the adjacent levels' gears)
 # Two schedules: dynamic-renditions (daylight) and dynamic-renditions-dusk (the
 # middle renditions also darkened). Also prints how often the selected
 # resolution gear is the rendition's ladder level, and mean per-frame mIoU per rendition.
@@ -45,10 +49,15 @@ gearnn, model, robust, stability, work, joint = sys.argv[1:7]
 methods = {"clean": (model, None), "augment": (robust, None), "stability": (stability, None),
            "gears-qp": (model, f"{model}/gears/qp"), "resolution": (model, f"{model}/gears/resolution"),
            "abr": (model, f"{model}/gears/abr"), "aug+resolution": (robust, f"{robust}/gears/resolution"),
-           "aug+abr": (robust, f"{robust}/gears/abr"), "joint+combined": (joint, f"{joint}/gears/combined"),
+           "aug+abr": (robust, f"{robust}/gears/abr"), "all": (model, f"{model}/gears/all"),
+           "aug+all": (robust, f"{robust}/gears/all"), "joint+combined": (joint, f"{joint}/gears/combined"),
            "joint+abr": (joint, f"{joint}/gears/abr"),
            "joint+abr+check": (joint, f"{joint}/gears/abr", ("--check-neighbours", "5")),
-           "default": (joint, f"{joint}/gears/combined", ("--check-neighbours", "5"))}
+           "joint+all": (joint, f"{joint}/gears/all")}
+# The shipped default, as data/models/default.json names it.
+default = json.load(open("data/models/default.json"))
+methods["default"] = (f"data/models/{default['model']}", f"data/models/{default['gears']}",
+                      ("--check-neighbours", str(default.get("check_neighbours", 0))))
 ladder = json.load(open("configs/ladders/resolution.json"))["levels"]
 def level_of(resolution):
     return min(ladder, key=lambda l: abs(l["resolution"] - resolution))["name"]

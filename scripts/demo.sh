@@ -2,8 +2,8 @@
 # The main job on shipped data: segments the shipped dynamic-distortion clip
 # with each shipped model (street: trained on clean frames; street-robust: then
 # fine-tuned on every distortion level; street-joint: trained jointly with its
-# gears), without gears, with each of its gear sets, and with its combined set
-# and --check-neighbours 5 ("checked"); then the shipped baselines
+# gears), without gears, with each of its gear sets, and with its all set
+# (every ladder) and --check-neighbours 5 ("checked"); then the shipped baselines
 # (data/models/baselines: augment and stability training, the same budget as
 # street-robust) and the shipped
 # default (data/models/default.json, what `gearnn run` uses without --model),
@@ -28,10 +28,10 @@ for model in data/models/street data/models/street-robust data/models/street-joi
       --out "$out/$name/gears-$set_name" --masks color --quiet
     printf '%-44s %s\n' "$name with $set_name gears:" "$(miou "$out/$name/gears-$set_name/report.json")"
   done
-  # The same combined set, each frame also tried with the adjacent levels' gears.
-  $gearnn run "$clip/video.mp4" --model "$model" --gears "$model/gears/combined" --check-neighbours 5 \
-    --gt "$clip/labels" --out "$out/$name/gears-combined-check" --masks color --quiet
-  printf '%-44s %s\n' "$name with combined gears, checked:" "$(miou "$out/$name/gears-combined-check/report.json")"
+  # The all set, each frame also tried with the adjacent levels' gears.
+  $gearnn run "$clip/video.mp4" --model "$model" --gears "$model/gears/all" --check-neighbours 5 \
+    --gt "$clip/labels" --out "$out/$name/gears-all-check" --masks color --quiet
+  printf '%-44s %s\n' "$name with all gears, checked:" "$(miou "$out/$name/gears-all-check/report.json")"
 done
 for model in data/models/baselines/*/; do
   name=baselines-$(basename "$model")

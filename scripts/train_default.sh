@@ -49,8 +49,6 @@ for ladder in ${LADDERS:-qp brightness resolution}; do
   rm -rf "$out/gears/$ladder" && mv "$out/gears/$ladder.tmp" "$out/gears/$ladder"
   echo "train_default: $ladder gears done in $(( $(date +%s) - t )) s"
 done
-# Joint sets: brightness gears that win at least 0.005 validation mIoU, and over
-# the rest of the luma range the QP set (combined) or the rendition set (abr).
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
+# Sets for streams with more than one distortion (combined, abr, all).
+GEARNN=$gearnn scripts/combine_sets.sh "$out" "$work"
 echo "train_default: all done in $(( $(date +%s) - start )) s"

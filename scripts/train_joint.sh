@@ -6,10 +6,10 @@
 # joint+gears), each level's gear holding the tensors of street's shipped gear
 # for that level. Then each gear is fitted 8 more epochs on its own level
 # (`fit-gears --start`, lr 0.003 on every 4th frame: the fitting budget of
-# street-robust's gears; bench_gears.sh's joint+refine), and `combine-gears`
-# joins the brightness and QP sets. Last, rendition gears on the joint network
-# (not trained jointly: Fisher sensitivity, 0.2% per gear, fit-gears as
-# scripts/train_default.sh fits every set), joined with the brightness set as `abr`.
+# street-robust's gears; bench_gears.sh's joint+refine). Then rendition gears
+# on the joint network (not trained jointly: Fisher sensitivity, 0.2% per gear,
+# fit-gears as scripts/train_default.sh fits every set), and
+# scripts/combine_sets.sh joins the sets (combined, abr, all).
 # Resumes from its checkpoint when interrupted.
 # Usage: scripts/train_joint.sh [WORK_DIR]   (after scripts/train_default.sh, same WORK_DIR)
 set -euo pipefail
@@ -39,8 +39,6 @@ for ladder in qp brightness; do
   rm -rf "$out/gears/$ladder" && cp -r "$work/joint-refined-$ladder" "$out/gears/$ladder"
   rm -f "$out/gears/$ladder"/.*.done.json
 done
-rm -rf "$out/gears/combined"
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
 if [ ! -f "$out/gears/resolution/gears.json" ]; then
   common=(--model "$out" --dataset "$work/train.json" --ladder configs/ladders/resolution.json --cache "$work/cache"
           --stride 4)
@@ -54,6 +52,6 @@ if [ ! -f "$out/gears/resolution/gears.json" ]; then
   rm -rf "$out/gears/resolution" && mv "$out/gears/resolution.tmp" "$out/gears/resolution"
   rm -f "$out/gears/resolution"/.*.done.json
 fi
-rm -rf "$out/gears/abr"
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
+# Sets for streams with more than one distortion (combined, abr, all).
+GEARNN=$gearnn scripts/combine_sets.sh "$out" "$work"
 echo "train_joint: done in $(( $(date +%s) - start )) s"

@@ -38,7 +38,6 @@ for ladder in ${LADDERS:-qp brightness resolution}; do
     --epochs 8 --lr 0.003 --out "$out/gears/$ladder"
   echo "train_robust: $ladder gears done in $(( $(date +%s) - t )) s"
 done
-# Brightness gears that win at least 0.005 validation mIoU; QP gears over the rest of the luma range.
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/qp" --out "$out/gears/combined"
-$gearnn combine-gears "$out/gears/brightness" "$out/gears/resolution" --out "$out/gears/abr"
+# Sets for streams with more than one distortion (combined, abr, all).
+GEARNN=$gearnn scripts/combine_sets.sh "$out" "$work"
 echo "train_robust: all done in $(( $(date +%s) - start )) s"
