@@ -32,6 +32,24 @@ TEST_CASE("gear neighbours: touching ranges of one feature, every other range eq
   CHECK(n[6] == std::vector<int>{3});  // not qp24: its luma and qp ranges both differ
 }
 
+TEST_CASE("gear neighbours: in a set of three ladders, each ladder is its own chain", "[gears][check]") {
+  // Shaped like gears/all: a brightness gear below the luma band; inside it,
+  // rendition gears on small renditions and QP gears at full size.
+  const GearSet set = parse(R"({"gears": [
+      {"name": "b0.65", "file": "a.pt", "when": {"luma": [null, 78]}},
+      {"name": "r0.50", "file": "b.pt", "when": {"luma": [78, 149], "scale": [null, 0.58]}},
+      {"name": "r0.67", "file": "c.pt", "when": {"luma": [78, 149], "scale": [0.58, 0.83]}},
+      {"name": "qp24", "file": "d.pt", "when": {"luma": [78, 149], "qp": [null, 26], "scale": [0.83, null]}},
+      {"name": "qp28", "file": "e.pt", "when": {"luma": [78, 149], "qp": [26, null], "scale": [0.83, null]}}]})");
+  const auto n = gear_neighbours(set);
+  REQUIRE(n.size() == 5);
+  CHECK(n[0].empty());  // touches the band on luma, but the band's gears also hold scale ranges
+  CHECK(n[1] == std::vector<int>{2});
+  CHECK(n[2] == std::vector<int>{1});  // touches the QP gears on scale, but they also hold a qp range
+  CHECK(n[3] == std::vector<int>{4});
+  CHECK(n[4] == std::vector<int>{3});
+}
+
 TEST_CASE("gear neighbours: a single-ladder set is a chain", "[gears][check]") {
   const GearSet set = parse(R"({"gears": [
       {"name": "qp20", "file": "a.pt", "when": {"qp": [null, 22]}},
