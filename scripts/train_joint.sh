@@ -9,7 +9,10 @@
 # street-robust's gears; bench_gears.sh's joint+refine). Then rendition gears
 # on the joint network (not trained jointly: Fisher sensitivity, 0.2% per gear,
 # fit-gears as scripts/train_default.sh fits every set), and
-# scripts/combine_sets.sh joins the sets (combined, abr, all).
+# scripts/combine_sets.sh joins the sets (combined, abr, all). Last, the
+# brightness gears are fitted again at QP 34 and 46 (fit-gears --start, the same
+# recipe) and `cell-gears` makes `cells`: the all set with a brightness gear
+# per (brightness, QP) cell, the shipped default.
 # Resumes from its checkpoint when interrupted.
 # Usage: scripts/train_joint.sh [WORK_DIR]   (after scripts/train_default.sh, same WORK_DIR)
 set -euo pipefail
@@ -54,4 +57,17 @@ if [ ! -f "$out/gears/resolution/gears.json" ]; then
 fi
 # Sets for streams with more than one distortion (combined, abr, all).
 GEARNN=$gearnn scripts/combine_sets.sh "$out" "$work"
+# The brightness gears fitted again on the brightness ladder at QP 34 and 46, from
+# their QP 22 values, and the all set with its brightness gears as (brightness, QP) cells.
+for q in 34 46; do
+  [ -f "$out/gears/brightness-qp$q/gears.json" ] && continue
+  $gearnn fit-gears --model "$out" --dataset "$work/train.json" --val "$work/val.json" \
+    --ladder "configs/ladders/brightness-qp$q.json" --cache "$work/cache" --stride 4 --epochs 8 --lr 0.003 \
+    --start "$out/gears/brightness" --out "$out/gears/brightness-qp$q.tmp"
+  rm -rf "$out/gears/brightness-qp$q" && mv "$out/gears/brightness-qp$q.tmp" "$out/gears/brightness-qp$q"
+  rm -f "$out/gears/brightness-qp$q"/.*.done.json
+done
+rm -rf "$out/gears/cells"
+$gearnn cell-gears "$out/gears/all" --add "$out/gears/brightness-qp34,$out/gears/brightness-qp46" --on qp \
+  --out "$out/gears/cells"
 echo "train_joint: done in $(( $(date +%s) - start )) s"

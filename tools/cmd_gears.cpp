@@ -100,6 +100,23 @@ CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o) {
   return tidy_defaults(cmd);
 }
 
+CLI::App* bind_cell_gears_options(CLI::App& app, CellGearsOptions& o) {
+  CLI::App* cmd = add_command(app, "cell-gears",
+                              "Gears per cell of two distortions: BASE's gears split on a second feature, each part "
+                              "from the set fitted nearest that value");
+  cmd->add_option("base", o.base_dir, "Gear set whose gears get cells (e.g. brightness or all, fitted at QP 22)")
+      ->required();
+  cmd->add_option("--add", o.add_dirs,
+                  "A set fitted on the same ladder at another value of the feature (e.g. the brightness ladder "
+                  "at QP 34); repeat or separate by commas")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--on", o.feature, "Frame feature the cells switch on");
+  cmd->add_option("--setting", o.setting, "Settings key of each set's value on it (default: the feature)");
+  cmd->add_option("--out", o.out_dir, "Gear set directory to write (gear files are referenced)")->required();
+  return tidy_defaults(cmd);
+}
+
 void add_gear_commands(CLI::App& app) {
   auto sens = std::make_shared<SensitivityArgs>();
   bind_sensitivity_options(app, *sens)->callback([sens] {
@@ -134,6 +151,14 @@ void add_gear_commands(CLI::App& app) {
     std::fprintf(stderr, "%zu gears (neutral: %s; band %s) -> %s/gears.json\n", out["gears"].size(),
                  out["combined"]["neutral"].dump().c_str(), out["combined"]["band"].dump().c_str(),
                  combine->out_dir.c_str());
+  });
+
+  auto cells = std::make_shared<CellGearsOptions>();
+  bind_cell_gears_options(app, *cells)->callback([cells] {
+    check_output_dir(cells->out_dir);
+    const json out = cell_gear_sets(*cells);
+    std::fprintf(stderr, "%zu gears (cells of %s on %s) -> %s/gears.json\n", out["gears"].size(),
+                 out["cells"]["gears"].dump().c_str(), cells->feature.c_str(), cells->out_dir.c_str());
   });
 }
 

@@ -10,6 +10,7 @@
 
 #include "gearnn/batch/batch.h"
 #include "gearnn/datasets/distort.h"
+#include "gearnn/gears/cell_gears.h"
 #include "gearnn/gears/combine_gears.h"
 #include "gearnn/gears/tensor_selection.h"
 #include "gearnn/metrics/eval_masks.h"
@@ -115,6 +116,7 @@ struct FitGearsArgs {
 CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a);
 
 CLI::App* bind_combine_gears_options(CLI::App& app, CombineGearsOptions& o);
+CLI::App* bind_cell_gears_options(CLI::App& app, CellGearsOptions& o);
 
 struct BatchArgs {
   BatchOptions options;

@@ -186,4 +186,15 @@ expect "combine-gears: a gear name in both sets" 1 "dark" -- combine "$work/brig
 expect "combine-gears: --out inside a file" 1 "$work/notes.txt/c" -- \
   "$gearnn" combine-gears --out "$work/notes.txt/c" "$work/bright" "$work/qp"
 
+# ---- cell-gears --------------------------------------------------------------------
+gears_dir b22 '{"gears": [{"name": "dark", "file": null, "when": {"luma": [null, 60]}, "settings": {"qp": 22}}]}'
+gears_dir b46 '{"gears": [{"name": "dark", "file": null, "when": {"luma": [null, 60]}, "settings": {"qp": 46}}]}'
+cells() { "$gearnn" cell-gears --out "$work/o-cells" "$@"; }
+expect "cell-gears: BASE does not exist" 1 "$work/nobase" -- cells "$work/nobase" --add "$work/b46"
+expect "cell-gears: --add does not exist" 1 "$work/noadd" -- cells "$work/b22" --add "$work/noadd"
+expect "cell-gears: --on names no feature" 2 "--on" -- cells "$work/b22" --add "$work/b46" --on colour
+expect "cell-gears: gears record no setting" 1 "$work/bright/gears.json" -- cells "$work/bright" --add "$work/b46"
+expect "cell-gears: two sets at one value" 1 "$work/b46" -- cells "$work/b46" --add "$work/b46"
+expect "cell-gears: no gear in common" 1 "$work/b22/gears.json" -- cells "$work/b22" --add "$work/qp"
+
 bad_inputs_finish

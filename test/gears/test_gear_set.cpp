@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "gearnn/common/errors.h"
+#include "gearnn/gears/cell_gears.h"
 #include "gearnn/gears/combine_gears.h"
 #include "gearnn/gears/gear_set.h"
 #include "test_support.h"
@@ -157,6 +158,84 @@ TEST_CASE("combined gear sets: useful brightness gears, QP gears over the neutra
     o.first_dir = dir + "/b";
     o.then_dir = dir + "/other";
     CHECK_THAT(combine_error(o), Catch::Contains("another model"));
+  }
+}
+
+TEST_CASE("cell gear sets: each brightness gear split on qp, from the set fitted nearest", "[gears][cells]") {
+  const std::string dir = gearnn::test::scratch_dir("cells");
+  // A combined-like base (brightness gears at QP 22, a QP gear in the neutral band)
+  // and the brightness ladder fitted again at QP 46 and at QP 34 (given out of order).
+  write_set(dir + "/base", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 40]}, "settings": {"brightness": 0.3, "qp": 22}},
+      {"name": "q40", "file": "q40.pt", "when": {"luma": [40, 150], "qp": [30, null]}, "settings": {"qp": 40}},
+      {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [150, null]}, "settings": {"brightness": 2.6, "qp": 22}}]})");
+  write_set(dir + "/q46", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"brightness": 0.3, "qp": 46}},
+      {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [160, null]}, "settings": {"brightness": 2.6, "qp": 46}}]})");
+  write_set(dir + "/q34", R"({"base_model_hash": "h", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 35]}, "settings": {"brightness": 0.3, "qp": 34}},
+      {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [155, null]}, "settings": {"brightness": 2.6, "qp": 34}}]})");
+  CellGearsOptions o;
+  o.base_dir = dir + "/base";
+  o.add_dirs = {dir + "/q46", dir + "/q34"};
+  o.out_dir = dir + "/cells";
+  const json out = cell_gear_sets(o);
+  CHECK(out["cells"]["gears"] == json({"b0.3", "b2.6"}));
+  const GearSet cfg = load_gear_set(dir + "/cells");
+  REQUIRE(cfg.gears.size() == 7);  // 3 + 1 + 3: the QP gear already switches on qp
+  auto pick = [&](double qp, double luma) {
+    const int i = cfg.match(with_qp(qp, luma));
+    return i < 0 ? std::string("base") : cfg.gears[i].name;
+  };
+  // Cuts half-way between 22, 34 and 46; the base's luma ranges for every cell.
+  CHECK(pick(22, 20) == "b0.3@qp22");
+  CHECK(pick(27.9, 20) == "b0.3@qp22");
+  CHECK(pick(28, 20) == "b0.3@qp34");
+  CHECK(pick(39.9, 39) == "b0.3@qp34");
+  CHECK(pick(40, 20) == "b0.3@qp46");
+  CHECK(pick(51, 200) == "b2.6@qp46");
+  CHECK(pick(45, 100) == "q40");
+  CHECK(pick(20, 100) == "base");
+  // Each cell holds its own set's file, and the order of the base is kept.
+  CHECK(cfg.file_path(1) == dir + "/cells/../q34/b0.3.pt");
+  CHECK(cfg.file_path(2) == dir + "/cells/../q46/b0.3.pt");
+  CHECK(cfg.gears[3].name == "q40");
+  CHECK(cfg.file_path(3) == dir + "/cells/../base/q40.pt");
+  CHECK(cfg.raw["gears"][2]["settings"]["qp"] == 46);
+  CHECK(cfg.raw["gears"][2]["cell_of"] == "b0.3");
+
+  auto error = [&] {
+    try {
+      cell_gear_sets(o);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  SECTION("a set fitted at the base's value") {
+    write_set(dir + "/q22", R"({"gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"brightness": 0.3, "qp": 22}}]})");
+    o.add_dirs = {dir + "/q22"};
+    CHECK_THAT(error(), Catch::Contains("fitted at the same qp"));
+  }
+  SECTION("a set whose gears were fitted at two values") {
+    write_set(dir + "/mixed", R"({"gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}},
+      {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [150, null]}, "settings": {"qp": 46}}]})");
+    o.add_dirs = {dir + "/mixed"};
+    CHECK_THAT(error(), Catch::StartsWith(dir + "/mixed/gears.json: its gears were fitted at different qp"));
+  }
+  SECTION("no gear in common") {
+    write_set(dir + "/other", R"({"gears": [
+      {"name": "dusk", "file": "d.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}}]})");
+    o.add_dirs = {dir + "/other"};
+    CHECK_THAT(error(), Catch::Contains("no gear without a qp range is named in every added set"));
+  }
+  SECTION("another model's set") {
+    write_set(dir + "/foreign", R"({"base_model_hash": "x", "gears": [
+      {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}}]})");
+    o.add_dirs = {dir + "/foreign"};
+    CHECK_THAT(error(), Catch::Contains("base_model_hash differs"));
   }
 }
 

@@ -179,7 +179,7 @@ TEST_CASE("every shipped gear set loads against its shipped model", "[model][shi
       ++sets;
     }
   }
-  CHECK(sets >= 18);  // qp, brightness, resolution, combined, abr and all for street, street-robust and street-joint
+  CHECK(sets >= 21);  // qp, brightness, resolution, combined, abr and all for each model, and street-joint's cells
 }
 
 TEST_CASE("gearnn run without --model uses the shipped default configuration", "[run][shipped][torch]") {

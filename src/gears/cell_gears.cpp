@@ -1,0 +1,130 @@
+#include "gearnn/gears/cell_gears.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <set>
+
+#include "gearnn/gears/gear_set.h"
+#include "gearnn/quality/frame_features.h"
+
+namespace fs = std::filesystem;
+
+namespace gearnn {
+
+namespace {
+
+json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
+
+bool switches_on(const GearSpec& g, const std::string& feature) {
+  return std::any_of(g.when.begin(), g.when.end(), [&](const GearRange& r) { return r.feature == feature; });
+}
+
+// The one value of `key` in the settings of the gears named in `names`.
+double set_value(const GearSet& set, const std::set<std::string>& names, const std::string& key) {
+  const std::string path = set.dir + "/gears.json";
+  std::optional<double> value;
+  for (size_t i = 0; i < set.gears.size(); ++i) {
+    if (!names.count(set.gears[i].name)) continue;
+    const json& s = set.raw["gears"][i].value("settings", json::object());
+    if (!s.is_object() || !s.contains(key) || !s[key].is_number() || !std::isfinite(s[key].get<double>()))
+      fail(path, "gear " + set.gears[i].name + " records no settings." + key + " (the value it was fitted at)");
+    const double v = s[key].get<double>();
+    if (value && std::abs(*value - v) > 1e-9)
+      fail(path, "its gears were fitted at different " + key + " values; a set at one value is expected");
+    value = v;
+  }
+  if (!value) fail(path, "no gear to make cells of");
+  return *value;
+}
+
+}  // namespace
+
+json cell_gear_sets(const CellGearsOptions& o) {
+  if (o.add_dirs.empty()) fail("--add", "give at least one set fitted at another value");
+  const auto& features = numeric_feature_names();
+  if (std::find(features.begin(), features.end(), o.feature) == features.end())
+    fail("--on", "unknown frame feature \"" + o.feature + "\"");
+  const std::string key = o.setting.empty() ? o.feature : o.setting;
+  const GearSet base = load_gear_set(o.base_dir);
+  const std::string base_json = o.base_dir + "/gears.json";
+  const json hash = base.raw.value("base_model_hash", json());
+  std::vector<GearSet> added;
+  for (const auto& d : o.add_dirs) {
+    added.push_back(load_gear_set(d));
+    const json h = added.back().raw.value("base_model_hash", json());
+    if (hash.is_string() && h.is_string() && h != hash)
+      fail(d + "/gears.json", "made for another model than " + base_json + " (base_model_hash differs)");
+  }
+
+  // The base's gears that get cells: not switched on the feature, and named in every added set.
+  std::set<std::string> split;
+  for (const auto& g : base.gears) {
+    if (switches_on(g, o.feature)) continue;
+    const bool everywhere = std::all_of(added.begin(), added.end(), [&](const GearSet& s) {
+      return std::any_of(s.gears.begin(), s.gears.end(), [&](const GearSpec& a) { return a.name == g.name; });
+    });
+    if (everywhere) split.insert(g.name);
+  }
+  if (split.empty()) fail(base_json, "no gear without a " + o.feature + " range is named in every added set");
+
+  // Each source's value on the feature, sorted, with cuts half-way between neighbours.
+  std::vector<std::pair<double, const GearSet*>> sources = {{set_value(base, split, key), &base}};
+  for (const auto& s : added) sources.emplace_back(set_value(s, split, key), &s);
+  std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 1; i < sources.size(); ++i)
+    if (std::abs(sources[i].first - sources[i - 1].first) < 1e-9)
+      fail(sources[i].second->dir + "/gears.json", "fitted at the same " + key + " as " + sources[i - 1].second->dir);
+  std::vector<double> cuts = {-std::numeric_limits<double>::infinity()};
+  for (size_t i = 1; i < sources.size(); ++i) cuts.push_back((sources[i - 1].first + sources[i].first) / 2);
+  cuts.push_back(std::numeric_limits<double>::infinity());
+
+  create_dirs(o.out_dir);
+  const fs::path out_abs = fs::absolute(o.out_dir);
+  auto relative_file = [&](const GearSet& cfg, size_t i) {
+    if (cfg.gears[i].file.empty()) return json(nullptr);  // keeps the base weights
+    return json(fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string());
+  };
+  auto format_value = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  json gears = json::array();
+  for (size_t i = 0; i < base.gears.size(); ++i) {
+    const std::string& name = base.gears[i].name;
+    if (!split.count(name)) {
+      json g = base.raw["gears"][i];
+      g["file"] = relative_file(base, i);
+      gears.push_back(g);
+      continue;
+    }
+    // The cells take the base gear's place, so the first match still decides as before.
+    for (size_t k = 0; k < sources.size(); ++k) {
+      const GearSet& s = *sources[k].second;
+      const size_t j = static_cast<size_t>(
+          std::find_if(s.gears.begin(), s.gears.end(), [&](const GearSpec& a) { return a.name == name; }) -
+          s.gears.begin());
+      json g = s.raw["gears"][j];
+      g["name"] = name + "@" + o.feature + format_value(sources[k].first);
+      g["cell_of"] = name;
+      g["file"] = relative_file(s, j);
+      g["when"] = base.raw["gears"][i]["when"];
+      g["when"][o.feature] = {bound(cuts[k]), bound(cuts[k + 1])};
+      gears.push_back(g);
+    }
+  }
+  json sets = json::array();
+  for (const auto& [v, s] : sources) sets.push_back({{"dir", s->dir}, {key, v}});
+  json out = {{"cells", {{"base", o.base_dir}, {"feature", o.feature}, {"sets", sets},
+                         {"gears", std::vector<std::string>(split.begin(), split.end())}}},
+              {"gears", gears}};
+  if (hash.is_string()) out["base_model_hash"] = hash;
+  write_json_file(o.out_dir + "/gears.json", out);
+  return out;
+}
+
+}  // namespace gearnn
