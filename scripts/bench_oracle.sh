@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The automatically chosen gear against an oracle that knows each frame's true
 # level. On the held-out dynamic clips of scripts/bench_gears.sh (ABR and
-# tunnel schedules, seeds 1011-1012), for a model and its combined gear set:
+# tunnel schedules, seeds 1011-1012), for a model and its combined gear set
+# (or a cells set made from one, whose true level is also the nearest cell on QP):
 #   auto    `gearnn run` switching gears from the measured frame features
 #   oracle  each frame segmented with the gear of its true level, taken from
 #           the schedule: the nearest brightness level, or, where that level
@@ -27,7 +28,11 @@ import bench_runs
 gearnn, model, gears, work, check, every = sys.argv[1:5] + [int(sys.argv[5]), sys.argv[6]]
 out = f"{work}/oracle/{os.path.basename(os.path.normpath(model))}-{bench_runs.setup_key(model, gears)}"
 gset = json.load(open(f"{gears}/gears.json"))
-neutral = set(gset["combined"]["neutral"])
+# A cells set (`gearnn cell-gears`) splits the brightness gears of a combined
+# set on qp: the true level is then the brightness level's cell nearest the QP.
+cells = gset.get("cells")
+combined = json.load(open(f"{cells['base']}/gears.json"))["combined"] if cells else gset["combined"]
+neutral = set(combined["neutral"])
 names = [g["name"] for g in gset["gears"]]
 qp_levels = json.load(open("configs/ladders/qp.json"))["levels"]
 b_levels = json.load(open("configs/ladders/brightness.json"))["levels"]
@@ -35,7 +40,12 @@ def nearest(levels, key, value):
     return min(levels, key=lambda l: (abs(l[key] - value), l[key]))["name"]
 def true_level(s):
     b = nearest(b_levels, "brightness", s["brightness"])
-    return nearest(qp_levels, "qp", s["qp"]) if b in neutral else b
+    if b in neutral:
+        return nearest(qp_levels, "qp", s["qp"])
+    if not cells:
+        return b
+    at = min((c["qp"] for c in cells["sets"]), key=lambda v: (abs(v - s["qp"]), v))
+    return f"{b}@qp{at:g}"
 def single_gear_set(g):
     """A set holding gear g alone, switched on for every frame."""
     d = f"{out}/sets/{g['name']}"
