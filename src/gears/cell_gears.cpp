@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 #include <optional>
 #include <set>
@@ -11,13 +10,9 @@
 #include "gearnn/gears/gear_set.h"
 #include "gearnn/quality/frame_features.h"
 
-namespace fs = std::filesystem;
-
 namespace gearnn {
 
 namespace {
-
-json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
 
 bool switches_on(const GearSpec& g, const std::string& feature) {
   return std::any_of(g.when.begin(), g.when.end(), [&](const GearRange& r) { return r.feature == feature; });
@@ -83,11 +78,6 @@ json cell_gear_sets(const CellGearsOptions& o) {
   cuts.push_back(std::numeric_limits<double>::infinity());
 
   create_dirs(o.out_dir);
-  const fs::path out_abs = fs::absolute(o.out_dir);
-  auto relative_file = [&](const GearSet& cfg, size_t i) {
-    if (cfg.gears[i].file.empty()) return json(nullptr);  // keeps the base weights
-    return json(fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string());
-  };
   auto format_value = [](double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
@@ -98,7 +88,7 @@ json cell_gear_sets(const CellGearsOptions& o) {
     const std::string& name = base.gears[i].name;
     if (!split.count(name)) {
       json g = base.raw["gears"][i];
-      g["file"] = relative_file(base, i);
+      g["file"] = gear_file_from(base, i, o.out_dir);
       gears.push_back(g);
       continue;
     }
@@ -111,9 +101,9 @@ json cell_gear_sets(const CellGearsOptions& o) {
       json g = s.raw["gears"][j];
       g["name"] = name + "@" + o.feature + format_value(sources[k].first);
       g["cell_of"] = name;
-      g["file"] = relative_file(s, j);
+      g["file"] = gear_file_from(s, j, o.out_dir);
       g["when"] = base.raw["gears"][i]["when"];
-      g["when"][o.feature] = {bound(cuts[k]), bound(cuts[k + 1])};
+      g["when"][o.feature] = {range_end_json(cuts[k]), range_end_json(cuts[k + 1])};
       gears.push_back(g);
     }
   }

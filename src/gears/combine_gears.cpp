@@ -4,19 +4,14 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <filesystem>
 #include <set>
 
 #include "gearnn/gears/gear_set.h"
 #include "gearnn/gears/undistorted_level.h"
 
-namespace fs = std::filesystem;
-
 namespace gearnn {
 
 namespace {
-
-json bound(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
 
 // The first set's gears fitted where its own distortion is absent
 // (undistorted_level.h): the second set knows those frames better whatever
@@ -77,17 +72,12 @@ json combine_gear_sets(const CombineGearsOptions& o) {
   const double lo = ranges.front().lo, hi = ranges.back().hi;
 
   create_dirs(o.out_dir);
-  const fs::path out_abs = fs::absolute(o.out_dir);
-  auto relative_file = [&](const GearSet& cfg, size_t i) {
-    if (cfg.gears[i].file.empty()) return json(nullptr);  // keeps the base weights
-    return json(fs::relative(fs::absolute(cfg.file_path(i)), out_abs).generic_string());
-  };
   json gears = json::array();
   std::set<std::string> names;
   for (size_t i = 0; i < first.gears.size(); ++i) {
     if (neutral.count(first.gears[i].name)) continue;
     json g = first.raw["gears"][i];
-    g["file"] = relative_file(first, i);
+    g["file"] = gear_file_from(first, i, o.out_dir);
     names.insert(first.gears[i].name);
     gears.push_back(g);
   }
@@ -95,13 +85,13 @@ json combine_gear_sets(const CombineGearsOptions& o) {
     if (!names.insert(then.gears[i].name).second)
       fail(then_json, "gear name " + then.gears[i].name + " is also in " + first_json);
     json g = then.raw["gears"][i];
-    g["file"] = relative_file(then, i);
-    g["when"][feature] = {bound(lo), bound(hi)};
+    g["file"] = gear_file_from(then, i, o.out_dir);
+    g["when"][feature] = {range_end_json(lo), range_end_json(hi)};
     gears.push_back(g);
   }
   json out = {{"combined", {{"first", o.first_dir}, {"then", o.then_dir},
                             {"neutral", std::vector<std::string>(neutral.begin(), neutral.end())},
-                            {"band", {{feature, {bound(lo), bound(hi)}}}}}},
+                            {"band", {{feature, {range_end_json(lo), range_end_json(hi)}}}}}},
               {"gears", gears}};
   if (hash_a.is_string()) out["base_model_hash"] = hash_a;
   write_json_file(o.out_dir + "/gears.json", out);

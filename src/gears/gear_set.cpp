@@ -73,6 +73,14 @@ GearSet load_gear_set(const std::string& dir) {
   return cfg;
 }
 
+json range_end_json(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
+
+json gear_file_from(const GearSet& set, size_t i, const std::string& dir) {
+  if (set.gears[i].file.empty()) return json(nullptr);
+  namespace fs = std::filesystem;
+  return json(fs::relative(fs::absolute(set.file_path(i)), fs::absolute(dir)).generic_string());
+}
+
 GearSelector::GearSelector(const GearSet& config, int hold) : config_(config), hold_(std::max(1, hold)) {}
 
 GearBlender::GearBlender(const GearSet& set, int steps) : steps_(std::max(1, steps)) {

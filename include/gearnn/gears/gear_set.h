@@ -34,6 +34,12 @@ struct GearSet {
 GearSet load_gear_set(const std::string& dir);
 GearSet parse_gear_set(const json& j, const std::string& dir, const std::string& source);
 
+// For sets made from other sets (combine-gears, cell-gears): a range end as
+// gears.json writes it (null when open), and gear i's file as a path from
+// `dir` to the source's file (null: the gear keeps the base weights).
+json range_end_json(double v);
+json gear_file_from(const GearSet& set, size_t i, const std::string& dir);
+
 // Gears between levels (`gearnn run --blend`): the two gears whose levels lie
 // either side of a frame's measured value, mixed linearly by where the value
 // falls between the levels' measured positions.
