@@ -13,6 +13,15 @@
 #            selection for every level (`select --mode shared`), nearest gear and
 #            blended: with the same tensors in every gear, a blend interpolates
 #            each tensor between two fitted values, never towards the base
+#   nearest-refit, blend-refit
+#            the shipped ladder's levels either side of each QP fitted again with the
+#            same recipe in the same run as `fitted`, nearest gear and blended: the
+#            blend against `fitted` with the fits' run-to-run differences left out
+#   fitted-nsel, nearest-nsel, blend-nsel
+#            as fitted, nearest-refit and blend-refit with fit-gears
+#            --neighbour-selections (each gear also fitted on its adjacent levels'
+#            selections, the best on validation kept); fitted-nsel's ladder holds
+#            the QPs and their neighbours, so each in-between gear has the same choice
 # Prints mIoU per QP (confusion matrices summed over the clips) and blend - fitted
 # in points (target: within 0.5). Finished steps are kept: a rerun resumes.
 # Usage: scripts/bench_blend.sh [WORK_DIR]   (after scripts/setup.sh and the clips
@@ -27,47 +36,82 @@ qps=${QPS:-26 33 45}
 mkdir -p "$work"
 [ -f "$train/train.json" ] || { echo "bench_blend: run scripts/train_default.sh first ($train/train.json missing)" >&2; exit 1; }
 scripts/make_heldout_clips.sh "$gearnn" "$work"
-levels=$(for q in $qps; do printf '{"name": "qp%s", "qp": %s},' "$q" "$q"; done)
-# The fits at the QPs asked for live in a directory named by them, so another QPS never reuses them.
-between=$work/between-$(echo $qps | tr ' ' '-')
+# A gear set fitted with the shipped recipe: fit_set LADDER DIR [--mode shared] [--neighbour-selections]
+# (Fisher sensitivity, 0.2% per gear, fit-gears 8 epochs lr 0.003; DIR/gears-fitted, kept once made).
+fit_set() {
+  local ladder=$1 dir=$2; shift 2
+  local select_opts=() fit_opts=()
+  while [ $# -gt 0 ]; do
+    case $1 in --mode) select_opts+=("$1" "$2"); shift 2 ;; *) fit_opts+=("$1"); shift ;; esac
+  done
+  local common=(--model "$model" --dataset "$train/train.json" --ladder "$ladder" --cache "$train/cache" --stride 4
+                ${THREADS:+--threads "$THREADS"})
+  mkdir -p "$dir"
+  [ -f "$dir/sensitivity.json" ] || $gearnn sensitivity "${common[@]}" --method fisher --out "$dir/sensitivity.json"
+  [ -f "$dir/selection.json" ] ||
+    $gearnn select --scores "$dir/sensitivity.json" --budget 0.2% --units tensors ${select_opts[@]+"${select_opts[@]}"} \
+      --out "$dir/selection.json"
+  if [ ! -f "$dir/gears-fitted/gears.json" ]; then
+    $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$dir/selection.json" --epochs 8 --lr 0.003 \
+      ${fit_opts[@]+"${fit_opts[@]}"} --out "$dir/gears-fitted.tmp"
+    rm -rf "$dir/gears-fitted" && mv "$dir/gears-fitted.tmp" "$dir/gears-fitted"
+  fi
+}
+ladder_of() {  # ladder_of FILE QP...: a QP ladder of those levels
+  local file=$1; shift
+  local levels; levels=$(for q in "$@"; do printf '{"name": "qp%s", "qp": %s},' "$q" "$q"; done)
+  echo "{\"name\": \"qp-between\", \"feature\": \"qp\", \"levels\": [${levels%,}]}" > "$file"
+}
+# The fits at the QPs asked for live in directories named by them, so another QPS never reuses them.
+tag=$(echo $qps | tr ' ' '-')
+between=$work/between-$tag
 mkdir -p "$between"
-echo "{\"name\": \"qp-between\", \"feature\": \"qp\", \"levels\": [${levels%,}]}" > "$between/ladder.json"
-common=(--model "$model" --dataset "$train/train.json" --ladder "$between/ladder.json" --cache "$train/cache" --stride 4
-        ${THREADS:+--threads "$THREADS"})
-[ -f "$between/sensitivity.json" ] || $gearnn sensitivity "${common[@]}" --method fisher --out "$between/sensitivity.json"
-[ -f "$between/selection.json" ] ||
-  $gearnn select --scores "$between/sensitivity.json" --budget 0.2% --units tensors --out "$between/selection.json"
-if [ ! -f "$between/gears-fitted/gears.json" ]; then
-  $gearnn fit-gears "${common[@]}" --val "$train/val.json" --selection "$between/selection.json" --epochs 8 --lr 0.003 \
-    --out "$between/gears-fitted.tmp"
-  rm -rf "$between/gears-fitted" && mv "$between/gears-fitted.tmp" "$between/gears-fitted"
-fi
-
+ladder_of "$between/ladder.json" $qps
+fit_set "$between/ladder.json" "$between"
+# The shipped ladder's levels either side of each QP, fitted again with the same recipe in this run, so that
+# blend-refit against fitted compares blending alone, not gears fitted by another build on another day.
+neighbours=$work/neighbours-$tag
+mkdir -p "$neighbours"
+around=$(/usr/bin/python3 - configs/ladders/qp.json $qps <<'PY'
+import json, sys
+levels = sorted(l["qp"] for l in json.load(open(sys.argv[1]))["levels"])
+out = set()
+for q in map(float, sys.argv[2:]):
+    out |= {max([l for l in levels if l <= q], default=levels[0]), min([l for l in levels if l >= q], default=levels[-1])}
+print(" ".join(str(l) for l in sorted(out)))
+PY
+)
+ladder_of "$neighbours/ladder.json" $around
+fit_set "$neighbours/ladder.json" "$neighbours"
+# The same with each gear also fitted on its adjacent levels' selections, the best on validation kept
+# (fit-gears --neighbour-selections): the neighbours' set for the blend, and the QPs with their neighbours
+# for the gears fitted at the level (so that the QP 45 gear may take QP 43's or 47's tensors too).
+nsel=$work/nsel-$tag
+mkdir -p "$nsel/neighbours" "$nsel/around"
+cp "$neighbours/ladder.json" "$nsel/neighbours/ladder.json"
+ladder_of "$nsel/around/ladder.json" $(echo $qps $around | tr ' ' '\n' | sort -n | uniq)
+fit_set "$nsel/around/ladder.json" "$nsel/around" --neighbour-selections
+fit_set "$nsel/neighbours/ladder.json" "$nsel/neighbours" --neighbour-selections
 # The shared-selection set over the shipped ladder (same recipe, one selection for all levels).
-ladder=(--model "$model" --dataset "$train/train.json" --ladder configs/ladders/qp.json --cache "$train/cache" --stride 4
-        ${THREADS:+--threads "$THREADS"})
-[ -f "$work/sensitivity-ladder.json" ] ||
-  $gearnn sensitivity "${ladder[@]}" --method fisher --out "$work/sensitivity-ladder.json"
-[ -f "$work/selection-shared.json" ] ||
-  $gearnn select --scores "$work/sensitivity-ladder.json" --budget 0.2% --mode shared --units tensors \
-    --out "$work/selection-shared.json"
-if [ ! -f "$work/gears-shared/gears.json" ]; then
-  $gearnn fit-gears "${ladder[@]}" --val "$train/val.json" --selection "$work/selection-shared.json" --epochs 8 \
-    --lr 0.003 --out "$work/gears-shared.tmp"
-  rm -rf "$work/gears-shared" && mv "$work/gears-shared.tmp" "$work/gears-shared"
-fi
+fit_set configs/ladders/qp.json "$work/shared" --mode shared
 
-/usr/bin/python3 - "$gearnn" "$model" "$work" "$qps" "$between" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$work" "$qps" "$between" "$neighbours" "$nsel" <<'PY'
 import os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
 from bench_runs import fmt, summed_miou
-gearnn, model, work, qps, between = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(), sys.argv[5]
+gearnn, model, work, qps, between, neighbours, nsel = sys.argv[1:4] + [sys.argv[4].split()] + sys.argv[5:8]
 methods = {"none": (None, ()), "nearest": (f"{model}/gears/qp", ()), "blend": (f"{model}/gears/qp", ("--blend", "8")),
-           "fitted": (f"{between}/gears-fitted", ()), "shared": (f"{work}/gears-shared", ()),
-           "blend-shared": (f"{work}/gears-shared", ("--blend", "8"))}
-print("| QP | " + " | ".join(methods) + " | blend - fitted | blend-shared - fitted |")
-print("|---|" + "---|" * (len(methods) + 2))
+           "fitted": (f"{between}/gears-fitted", ()), "shared": (f"{work}/shared/gears-fitted", ()),
+           "blend-shared": (f"{work}/shared/gears-fitted", ("--blend", "8")),
+           "nearest-refit": (f"{neighbours}/gears-fitted", ()),
+           "blend-refit": (f"{neighbours}/gears-fitted", ("--blend", "8")),
+           "fitted-nsel": (f"{nsel}/around/gears-fitted", ()),
+           "nearest-nsel": (f"{nsel}/neighbours/gears-fitted", ()),
+           "blend-nsel": (f"{nsel}/neighbours/gears-fitted", ("--blend", "8"))}
+diffs = {"blend": "fitted", "blend-shared": "fitted", "blend-refit": "fitted", "blend-nsel": "fitted-nsel"}
+print("| QP | " + " | ".join(methods) + "".join(f" | {d} - {f}" for d, f in diffs.items()) + " |")
+print("|---|" + "---|" * (len(methods) + len(diffs)))
 for q in qps:
     row = {}
     for name, (gears, extra) in methods.items():
@@ -81,6 +125,6 @@ for q in qps:
             reports.append(bench_runs.run(gearnn, video, model, f"{work}/runs/qp{q}/{name}/{seed}", gears,
                                           labels=f"{work}/test-{seed}/labels", extra=extra))
         row[name] = summed_miou(reports)
-    print(f"| {q} | " + " | ".join(fmt(v) for v in row.values()) + f" | {100 * (row['blend'] - row['fitted']):+.2f}"
-          f" | {100 * (row['blend-shared'] - row['fitted']):+.2f} |")
+    print(f"| {q} | " + " | ".join(fmt(v) for v in row.values())
+          + "".join(f" | {100 * (row[d] - row[f]):+.2f}" for d, f in diffs.items()) + " |")
 PY

@@ -81,6 +81,9 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
                   "ladder's own distortion is absent (b1.00: it learns only the fixed settings, e.g. QP 22), keeping "
                   "the base there; none: keep every gear")
       ->check(CLI::IsMember({"neighbours", "none"}));
+  cmd->add_flag("--neighbour-selections", j.neighbour_selections,
+                "Also fit each level's gear on the selections of the levels next to it (by the measured feature) "
+                "and keep whichever scores best on validation; up to three fits per level");
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }

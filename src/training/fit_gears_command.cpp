@@ -41,6 +41,8 @@ void check_job(const FitGearsJob& job) {
   if (!job.start_dir.empty() && job.kind != "gears") fail("--start", "starts gears of --kind gears only");
   if (!job.start_dir.empty() && !job.selection.empty())
     fail("--start", "the gears' tensors are those of the start files: give --start or --selection, not both");
+  if (job.neighbour_selections && (job.kind != "gears" || job.selection.empty()))
+    fail("--neighbour-selections", "needs --kind gears with a --selection");
   if (!(job.lr > 0 && job.lr <= 10)) fail("--lr", "must be a number in (0, 10]");  // NaN too
   if (job.batch < 1) fail("--batch", "must be at least 1");
   job.targets.check();
@@ -278,24 +280,86 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
 
 FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::vector<std::string>& tensors,
                               const BaseModel& base, const FitGearsJob& job, const TeacherTargets& soft,
-                              const std::string& feature, StepLog& log) {
+                              const std::string& feature, StepLog& log, const std::string& note = "") {
   const std::string& name = level.data.level.name;
   const json fingerprint = level_fingerprint(job, base, level.data.level, tensors);
   if (auto reused = reuse_finished_level(job, name, fingerprint)) {
-    log.done(name + ": reused from an earlier run (" + done_path(job, name) + ")");
+    log.done(name + note + ": reused from an earlier run (" + done_path(job, name) + ")");
     return *reused;
   }
   FittedGear g = fit_level(model, level, tensors, base, job, soft);
   write_json_file(done_path(job, name),
                   {{"fingerprint", fingerprint}, {"median", g.median_feature}, {"record", g.record}});
   char text[256];
-  std::snprintf(text, sizeof text, "%s: %zu tensors, %lld bytes, val %s %.4f -> %.4f%s, median %s %.2f",
-                name.c_str(), tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
+  std::snprintf(text, sizeof text, "%s%s: %zu tensors, %lld bytes, val %s %.4f -> %.4f%s, median %s %.2f",
+                name.c_str(), note.c_str(), tensors.size(), static_cast<long long>(g.record["bytes"].get<int64_t>()),
                 job.targets.score_name().c_str(), g.record["base_val_miou"].get<double>(),
                 g.record["val_miou"].get<double>(), g.record["kept_base"].get<bool>() ? " (base kept)" : "",
                 feature.c_str(), g.median_feature);
   log.done(text);
   return g;
+}
+
+// ---- trying the neighbours' selections (--neighbour-selections) ----
+
+struct SelectionTrial {
+  std::string from;  // the level whose selection this is
+  std::vector<std::string> tensors;
+};
+
+// Level i's own selection, then those of the levels next to it by the measured feature, each distinct one once.
+std::vector<SelectionTrial> selection_trials(const std::vector<Level>& levels, size_t i, const GearTensors& plan,
+                                             bool neighbours) {
+  const auto name_of = [&](size_t k) { return levels[k].data.level.name; };
+  std::vector<SelectionTrial> trials = {{name_of(i), plan.at(name_of(i))}};
+  if (!neighbours) return trials;
+  std::vector<size_t> order(levels.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return levels[a].median_feature < levels[b].median_feature; });
+  const size_t at = static_cast<size_t>(std::find(order.begin(), order.end(), i) - order.begin());
+  for (const size_t n : {at - 1, at + 1}) {  // at - 1 wraps to a huge value at 0
+    if (n >= order.size()) continue;
+    const auto& tensors = plan.at(name_of(order[n]));
+    const std::set<std::string> these(tensors.begin(), tensors.end());
+    const bool seen = std::any_of(trials.begin(), trials.end(), [&](const SelectionTrial& t) {
+      return std::set<std::string>(t.tensors.begin(), t.tensors.end()) == these;
+    });
+    if (!seen) trials.push_back({name_of(order[n]), tensors});
+  }
+  return trials;
+}
+
+// Fits the level once per trial, each in OUT/.trials/LEVEL-from-SOURCE/ (reused when finished), and keeps the one
+// best on validation (the own selection on a tie) as OUT/LEVEL.pt.
+FittedGear fit_best_selection(TorchModel& model, const Level& level, const std::vector<SelectionTrial>& trials,
+                              const BaseModel& base, const FitGearsJob& job, const TeacherTargets& soft,
+                              const std::string& feature, StepLog& log) {
+  const std::string& name = level.data.level.name;
+  std::optional<FittedGear> best;
+  std::string best_dir;
+  json tried = json::array();
+  for (const auto& t : trials) {
+    FitGearsJob trial = job;
+    trial.out_dir = job.out_dir + "/.trials/" + name + "-from-" + t.from;
+    create_dirs(trial.out_dir);
+    FittedGear g = reuse_or_fit_level(model, level, t.tensors, base, trial, soft, feature, log,
+                                      " (selection of " + t.from + ")");
+    const double score = g.record.at("val_miou").get<double>();
+    tried.push_back({{"selection_of", t.from}, {"val_miou", score}, {"kept_base", g.record.at("kept_base")}});
+    if (!best || score > best->record.at("val_miou").get<double>()) {
+      g.record["selection_of"] = t.from;
+      best = std::move(g);
+      best_dir = trial.out_dir;
+    }
+  }
+  const std::string out_file = job.out_dir + "/" + name + ".pt";
+  if (best->file.empty())
+    fs::remove(out_file);
+  else
+    fs::copy_file(best_dir + "/" + best->file, out_file, fs::copy_options::overwrite_existing);
+  best->record["selections_tried"] = tried;
+  return *best;
 }
 
 // ---- guarding against misread levels ----
@@ -389,6 +453,7 @@ json write_gear_set(const FitGearsJob& job, const BaseModel& base, const std::st
                     {"selection", job.selection},
                     {"start", job.start_dir.empty() ? json(nullptr) : json(job.start_dir)},
                     {"guard", job.guard},
+                    {"neighbour_selections", job.neighbour_selections},
                     {"model_bytes", base.bytes},
                     {"gear_bytes", gear_bytes},
                     {"overhead", base.bytes ? static_cast<double>(gear_bytes) / base.bytes : 0.0},
@@ -418,11 +483,19 @@ json run_fit_gears(const FitGearsJob& requested) {
     base.pristine_bn = bn_statistics(model, levels.front().data.pristine, bn_layers_of(model, any_gear));
   }
   create_dirs(job.out_dir);
+  std::vector<std::vector<SelectionTrial>> trials;
+  int64_t fits = 0;
+  for (size_t i = 0; i < levels.size(); ++i) {
+    trials.push_back(selection_trials(levels, i, gear_tensors, job.neighbour_selections));
+    fits += static_cast<int64_t>(trials.back().size());
+  }
   std::vector<FittedGear> fitted;
-  StepLog log("gear", static_cast<int64_t>(levels.size()), job.progress);
-  for (const auto& level : levels)
-    fitted.push_back(reuse_or_fit_level(model, level, gear_tensors.at(level.data.level.name), base, job, soft,
-                                        ladder.feature, log));
+  StepLog log("gear", fits, job.progress);
+  for (size_t i = 0; i < levels.size(); ++i)
+    fitted.push_back(trials[i].size() == 1 && !job.neighbour_selections
+                         ? reuse_or_fit_level(model, levels[i], trials[i][0].tensors, base, job, soft,
+                                              ladder.feature, log)
+                         : fit_best_selection(model, levels[i], trials[i], base, job, soft, ladder.feature, log));
   if (job.guard == "neighbours") guard_neighbours(model, fitted, levels, base, job);
   return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
 }

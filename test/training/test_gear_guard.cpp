@@ -1,6 +1,7 @@
 // fit-gears' neighbour guard: a gear that gains less on its own level than it
 // loses on a neighbouring level (by the switching feature) is dropped, and its
-// level keeps the base weights.
+// level keeps the base weights. And --neighbour-selections: each level's gear
+// also fitted on its neighbours' selections, the best on validation kept.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -133,4 +134,52 @@ TEST_CASE("fit-gears guard: the level where the ladder's own distortion is absen
   CHECK_FALSE(fs::exists(dir + "/guarded/b1.00.pt"));
   CHECK(gear_named(guarded, "b0.50")["file"] == "b0.50.pt");  // no validation: nothing else is checked
   CHECK(gear_named(plain, "b1.00")["file"] == "b1.00.pt");
+}
+
+TEST_CASE("fit-gears --neighbour-selections: each gear is the best on validation of its own and its neighbours' "
+          "selections",
+          "[gears][torch][guard]") {
+  const std::string dir = scratch_dir("gear-neighbour-selections");
+  std::string fit = fit_command(dir);
+  // Distinct selections, so every level has its own and one or two others to try.
+  const std::map<std::string, std::vector<std::string>> selection = {
+      {"q22", {"stem_bn.weight"}}, {"q36", {"stem_bn.bias", "cls8.bias"}}, {"q50", {"cls8.bias"}}};
+  write_text_file(dir + "/sel.json", json({{"levels", {{{"name", "q22"}, {"tensors", selection.at("q22")}},
+                                                       {{"name", "q36"}, {"tensors", selection.at("q36")}},
+                                                       {{"name", "q50"}, {"tensors", selection.at("q50")}}}}})
+                                         .dump());
+  fit += " --guard none --neighbour-selections";
+  must(fit + " --out " + dir + "/tried");
+  const json set = read_json_file(dir + "/tried/gears.json");
+  CHECK(set["neighbour_selections"] == true);
+  const std::map<std::string, std::vector<std::string>> tried_from = {
+      {"q22", {"q22", "q36"}}, {"q36", {"q36", "q22", "q50"}}, {"q50", {"q50", "q36"}}};  // own first, by QP
+  REQUIRE(set["gears"].size() == 3);
+  for (const json& g : set["gears"]) {
+    const std::string name = g["name"];
+    INFO(name);
+    std::vector<std::string> from;
+    std::string best;
+    double best_score = -1;
+    for (const json& t : g["selections_tried"]) {
+      from.push_back(t["selection_of"]);
+      if (t["val_miou"].get<double>() > best_score) best_score = t["val_miou"], best = t["selection_of"];
+    }
+    CHECK(from == tried_from.at(name));
+    CHECK(g["selection_of"] == best);  // the first of equals: the own selection on a tie
+    CHECK(g["val_miou"].get<double>() == best_score);
+    CHECK(g["tensors"].get<std::vector<std::string>>() == selection.at(best));
+    const std::string trial = dir + "/tried/.trials/" + name + "-from-" + best + "/" + name + ".pt";
+    if (g["file"].is_null()) {
+      CHECK_FALSE(fs::exists(dir + "/tried/" + name + ".pt"));
+    } else {
+      CHECK(read_file(dir + "/tried/" + g["file"].get<std::string>()) == read_file(trial));
+      CHECK(load_tensor_dict(dir + "/tried/" + name + ".pt").size() == selection.at(best).size());
+    }
+  }
+  // A rerun reuses every trial and writes the same set.
+  fs::copy(dir + "/tried", dir + "/again", fs::copy_options::recursive);
+  fs::remove(dir + "/again/gears.json");
+  must(fit + " --out " + dir + "/again");
+  CHECK(read_file(dir + "/again/gears.json") == read_file(dir + "/tried/gears.json"));
 }

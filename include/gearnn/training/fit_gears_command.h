@@ -31,6 +31,11 @@ struct FitGearsJob {
   // where the ladder's own distortion is absent (undistorted_level.h).
   // "none": no such check.
   std::string guard = "neighbours";
+  // Also fit each level's gear on the selections of the levels next to it (by
+  // the measured feature) and keep whichever scores best on validation: one
+  // level's own selection can miss tensors that its neighbours' hold (kind
+  // gears with a selection). Costs up to three fits per level.
+  bool neighbour_selections = false;
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
   double lr = 1e-3;
   uint64_t seed = 1;
