@@ -83,7 +83,7 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
       ->check(CLI::IsMember({"neighbours", "none"}));
   cmd->add_flag("--neighbour-selections", j.neighbour_selections,
                 "Also fit each level's gear on the selections of the levels next to it (by the measured feature) "
-                "and keep whichever scores best on validation; up to three fits per level");
+                "and keep whichever scores best on validation (--val); up to three fits per level");
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }

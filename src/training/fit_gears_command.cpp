@@ -43,6 +43,8 @@ void check_job(const FitGearsJob& job) {
     fail("--start", "the gears' tensors are those of the start files: give --start or --selection, not both");
   if (job.neighbour_selections && (job.kind != "gears" || job.selection.empty()))
     fail("--neighbour-selections", "needs --kind gears with a --selection");
+  if (job.neighbour_selections && job.val_dataset.empty())
+    fail("--neighbour-selections", "keeps the fit best on validation: give --val");
   if (!(job.lr > 0 && job.lr <= 10)) fail("--lr", "must be a number in (0, 10]");  // NaN too
   if (job.batch < 1) fail("--batch", "must be at least 1");
   job.targets.check();

@@ -151,6 +151,8 @@ expect "fit-gears: --kind gears without --selection" 2 "--selection" -- fitq
 expect "fit-gears: --kind unknown" 2 "--kind" -- fitq --kind most
 expect "fit-gears: --neighbour-selections without a selection" 2 "--neighbour-selections" -- \
   fitq --kind bn --neighbour-selections
+expect "fit-gears: --neighbour-selections without --val" 2 "--neighbour-selections" -- \
+  fitq --selection "$work/sel.json" --neighbour-selections
 expect "fit-gears: --epochs 0" 2 "--epochs" -- fitq --selection "$work/sel.json" --epochs 0
 expect "fit-gears: --batch 0" 2 "--batch" -- fitq --selection "$work/sel.json" --batch 0
 expect "fit-gears: --lr -1" 2 "--lr" -- fitq --selection "$work/sel.json" --lr -1
