@@ -302,6 +302,16 @@ FittedGear reuse_or_fit_level(TorchModel& model, const Level& level, const std::
   return g;
 }
 
+// Indices of the levels in the order of their measured feature: neighbours in this order are where a misread
+// frame comes from.
+std::vector<size_t> feature_order(const std::vector<Level>& levels) {
+  std::vector<size_t> order(levels.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return levels[a].median_feature < levels[b].median_feature; });
+  return order;
+}
+
 // ---- trying the neighbours' selections (--neighbour-selections) ----
 
 struct SelectionTrial {
@@ -315,10 +325,7 @@ std::vector<SelectionTrial> selection_trials(const std::vector<Level>& levels, s
   const auto name_of = [&](size_t k) { return levels[k].data.level.name; };
   std::vector<SelectionTrial> trials = {{name_of(i), plan.at(name_of(i))}};
   if (!neighbours) return trials;
-  std::vector<size_t> order(levels.size());
-  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return levels[a].median_feature < levels[b].median_feature; });
+  const std::vector<size_t> order = feature_order(levels);
   const size_t at = static_cast<size_t>(std::find(order.begin(), order.end(), i) - order.begin());
   for (const size_t n : {at - 1, at + 1}) {  // at - 1 wraps to a huge value at 0
     if (n >= order.size()) continue;
@@ -378,10 +385,7 @@ void guard_neighbours(TorchModel& model, std::vector<FittedGear>& fitted, const 
   std::vector<std::pair<std::string, json>> settings;
   for (const auto& l : levels) settings.emplace_back(l.data.level.name, l.data.level.settings);
   const std::set<std::string> undistorted = undistorted_levels(settings);
-  std::vector<size_t> order(fitted.size());  // fitted[i] belongs to levels[i]
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return fitted[a].median_feature < fitted[b].median_feature; });
+  const std::vector<size_t> order = feature_order(levels);  // fitted[i] belongs to levels[i]
   std::vector<bool> drop(fitted.size(), false);
   for (size_t k = 0; k < order.size(); ++k) {
     FittedGear& g = fitted[order[k]];
