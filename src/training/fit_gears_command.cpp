@@ -498,10 +498,10 @@ json run_fit_gears(const FitGearsJob& requested) {
   std::vector<FittedGear> fitted;
   StepLog log("gear", fits, job.progress);
   for (size_t i = 0; i < levels.size(); ++i)
-    fitted.push_back(trials[i].size() == 1 && !job.neighbour_selections
-                         ? reuse_or_fit_level(model, levels[i], trials[i][0].tensors, base, job, soft,
-                                              ladder.feature, log)
-                         : fit_best_selection(model, levels[i], trials[i], base, job, soft, ladder.feature, log));
+    fitted.push_back(job.neighbour_selections
+                         ? fit_best_selection(model, levels[i], trials[i], base, job, soft, ladder.feature, log)
+                         : reuse_or_fit_level(model, levels[i], trials[i][0].tensors, base, job, soft,
+                                              ladder.feature, log));
   if (job.guard == "neighbours") guard_neighbours(model, fitted, levels, base, job);
   return write_gear_set(job, base, ladder.feature, gears_with_ranges(std::move(fitted), ladder.feature));
 }
