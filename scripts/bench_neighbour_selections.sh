@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# street's QP gears fitted again with `fit-gears --neighbour-selections` (each
-# level's gear also fitted on its adjacent levels' selections, the best on
-# validation kept), against the shipped QP set and no gears:
-#   every level   held-out clips (seeds 1001-1003) at each QP of the ladder, and their mean
+# One of street's gear sets (LADDER=qp, the default, or brightness) fitted again
+# with `fit-gears --neighbour-selections` (each level's gear also fitted on its
+# adjacent levels' selections, the best on validation kept), against the shipped
+# set and no gears:
+#   every level   held-out clips (seeds 1001-1003) at each level of the ladder, and their mean
 #   abr, tunnel   the held-out dynamic clips (seeds 1011-1012)
 #   sample        the shipped sample (data/samples/street-dynamic)
 # The set is fitted with the shipped set's recipe (8 epochs, lr 0.003, the shipped
-# gears' tensors as the selection) in WORK/gears-nsel (kept once made; a rerun
-# resumes). Prints mIoU (confusion matrices summed over the clips).
+# gears' tensors as the selection) in WORK/gears-nsel-LADDER (kept once made; a
+# rerun resumes). Prints mIoU (confusion matrices summed over the clips).
 # Usage: scripts/bench_neighbour_selections.sh [WORK_DIR]   (after scripts/train_default.sh's
 #   clips in build/train-default and scripts/bench_gears.sh's clips in build/bench-gears;
 #   THREADS=N for the fit)
@@ -18,24 +19,26 @@ model=data/models/street
 train=build/train-default
 clips=build/bench-gears
 work=${1:-build/bench-nsel}
+ladder=${LADDER:-qp}
+nsel=$work/gears-nsel-$ladder
 mkdir -p "$work"
 [ -f "$train/train.json" ] || { echo "bench_neighbour_selections: run scripts/train_default.sh first" >&2; exit 1; }
 [ -f "$clips/dyn-1011-abr.mp4" ] || { echo "bench_neighbour_selections: run scripts/bench_gears.sh first" >&2; exit 1; }
-if [ ! -f "$work/gears-nsel/gears.json" ]; then
+if [ ! -f "$nsel/gears.json" ]; then
   $gearnn fit-gears --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
-    --ladder configs/ladders/qp.json --cache "$train/cache" --stride 4 ${THREADS:+--threads "$THREADS"} \
-    --selection "$model/gears/qp/gears.json" --epochs 8 --lr 0.003 --neighbour-selections --out "$work/gears-nsel.tmp"
-  rm -rf "$work/gears-nsel" && mv "$work/gears-nsel.tmp" "$work/gears-nsel"
+    --ladder "configs/ladders/$ladder.json" --cache "$train/cache" --stride 4 ${THREADS:+--threads "$THREADS"} \
+    --selection "$model/gears/$ladder/gears.json" --epochs 8 --lr 0.003 --neighbour-selections --out "$nsel.tmp"
+  rm -rf "$nsel" && mv "$nsel.tmp" "$nsel"
 fi
 
-/usr/bin/python3 - "$gearnn" "$model" "$work" "$clips" <<'PY'
-import json, os, subprocess, sys
+/usr/bin/python3 - "$gearnn" "$model" "$work" "$clips" "$ladder" "$nsel" <<'PY'
+import json, os, sys
 sys.path.insert(0, "scripts")
 import bench_runs
 from bench_runs import fmt, summed_miou
-gearnn, model, work, clips = sys.argv[1:5]
-sets = {"none": None, "shipped": f"{model}/gears/qp", "nsel": f"{work}/gears-nsel"}
-qps = [level["qp"] for level in json.load(open("configs/ladders/qp.json"))["levels"]]
+gearnn, model, work, clips, ladder, nsel = sys.argv[1:7]
+sets = {"none": None, "shipped": f"{model}/gears/{ladder}", "nsel": nsel}
+levels = [level["name"] for level in json.load(open(f"configs/ladders/{ladder}.json"))["levels"]]
 
 def score(videos, key):
     """Summed mIoU of each set over VIDEOS: (video, labels) pairs."""
@@ -47,21 +50,18 @@ print("|---|" + "---|" * (len(sets) + 1))
 def line(label, row):
     print(f"| {label} | " + " | ".join(fmt(v) for v in row.values()) + f" | {100 * (row['nsel'] - row['shipped']):+.2f} |",
           flush=True)
-levels = []
-for q in qps:
-    videos = []
-    for seed in (1001, 1002, 1003):
-        video = f"{clips}/levels/test-{seed}-qp{q}.mp4"
-        if not os.path.exists(video):
-            os.makedirs(f"{clips}/levels", exist_ok=True)
-            subprocess.run([gearnn, "distort", "--quiet", f"{clips}/test-{seed}/video.mkv", "--out", video, "--qp", str(q)],
-                           check=True)
-        videos.append((video, f"{clips}/test-{seed}/labels"))
-    levels.append(score(videos, f"qp{q}"))
-    line(f"QP {q}", levels[-1])
-line("mean of levels", {name: sum(r[name] for r in levels) / len(levels) for name in sets})
+scores = []
+for name in levels:
+    videos = [(f"{clips}/levels/test-{seed}-{name}.mp4", f"{clips}/test-{seed}/labels") for seed in (1001, 1002, 1003)]
+    missing = [v for v, _ in videos if not os.path.exists(v)]
+    if missing:
+        sys.exit(f"bench_neighbour_selections: {missing[0]} missing (scripts/bench_gears.sh makes the level clips)")
+    scores.append(score(videos, f"{ladder}/{name}"))
+    line(name, scores[-1])
+line("mean of levels", {name: sum(r[name] for r in scores) / len(scores) for name in sets})
 for sched in ("abr", "tunnel"):
-    line(sched, score([(f"{clips}/dyn-{s}-{sched}.mp4", f"{clips}/dyn-{s}/labels") for s in (1011, 1012)], sched))
+    line(sched, score([(f"{clips}/dyn-{s}-{sched}.mp4", f"{clips}/dyn-{s}/labels") for s in (1011, 1012)],
+                      f"{ladder}/{sched}"))
 sample = "data/samples/street-dynamic"
-line("sample", score([(f"{sample}/video.mp4", f"{sample}/labels")], "sample"))
+line("sample", score([(f"{sample}/video.mp4", f"{sample}/labels")], f"{ladder}/sample"))
 PY
