@@ -50,18 +50,15 @@ json cell_gear_sets(const CellGearsOptions& o) {
   std::vector<GearSet> added;
   for (const auto& d : o.add_dirs) {
     added.push_back(load_gear_set(d));
-    const json h = added.back().raw.value("base_model_hash", json());
-    if (hash.is_string() && h.is_string() && h != hash)
-      fail(d + "/gears.json", "made for another model than " + base_json + " (base_model_hash differs)");
+    check_same_model(base, added.back());
   }
 
   // The base's gears that get cells: not switched on the feature, and named in every added set.
   std::set<std::string> split;
   for (const auto& g : base.gears) {
     if (switches_on(g, o.feature)) continue;
-    const bool everywhere = std::all_of(added.begin(), added.end(), [&](const GearSet& s) {
-      return std::any_of(s.gears.begin(), s.gears.end(), [&](const GearSpec& a) { return a.name == g.name; });
-    });
+    const bool everywhere =
+        std::all_of(added.begin(), added.end(), [&](const GearSet& s) { return s.index_of(g.name) >= 0; });
     if (everywhere) split.insert(g.name);
   }
   if (split.empty()) fail(base_json, "no gear without a " + o.feature + " range is named in every added set");
@@ -95,9 +92,7 @@ json cell_gear_sets(const CellGearsOptions& o) {
     // The cells take the base gear's place, so the first match still decides as before.
     for (size_t k = 0; k < sources.size(); ++k) {
       const GearSet& s = *sources[k].second;
-      const size_t j = static_cast<size_t>(
-          std::find_if(s.gears.begin(), s.gears.end(), [&](const GearSpec& a) { return a.name == name; }) -
-          s.gears.begin());
+      const size_t j = static_cast<size_t>(s.index_of(name));
       json g = s.raw["gears"][j];
       g["name"] = name + "@" + o.feature + format_value(sources[k].first);
       g["cell_of"] = name;

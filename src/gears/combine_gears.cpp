@@ -28,9 +28,7 @@ std::set<std::string> undistorted_gears(const GearSet& first) {
 json combine_gear_sets(const CombineGearsOptions& o) {
   const GearSet first = load_gear_set(o.first_dir), then = load_gear_set(o.then_dir);
   const std::string first_json = o.first_dir + "/gears.json", then_json = o.then_dir + "/gears.json";
-  const json hash_a = first.raw.value("base_model_hash", json()), hash_b = then.raw.value("base_model_hash", json());
-  if (hash_a.is_string() && hash_b.is_string() && hash_a != hash_b)
-    fail(then_json, "made for another model than " + first_json + " (base_model_hash differs)");
+  check_same_model(first, then);
   if (first.gears.empty()) fail(first_json, "has no gears");
 
   // The first set must switch on one feature, one range per gear.
@@ -45,7 +43,7 @@ json combine_gear_sets(const CombineGearsOptions& o) {
   // Neutral gears: named, or the undistorted level and those whose recorded validation gain is below min_gain.
   std::set<std::string> neutral(o.neutral.begin(), o.neutral.end());
   for (const auto& n : neutral)
-    if (std::none_of(first.gears.begin(), first.gears.end(), [&](const GearSpec& g) { return g.name == n; }))
+    if (first.index_of(n) < 0)
       fail(first_json, "no gear named " + n + " (given as neutral)");
   if (o.neutral.empty()) {
     neutral = undistorted_gears(first);
@@ -93,7 +91,8 @@ json combine_gear_sets(const CombineGearsOptions& o) {
                             {"neutral", std::vector<std::string>(neutral.begin(), neutral.end())},
                             {"band", {{feature, {range_end_json(lo), range_end_json(hi)}}}}}},
               {"gears", gears}};
-  if (hash_a.is_string()) out["base_model_hash"] = hash_a;
+  const json hash = first.raw.value("base_model_hash", json());
+  if (hash.is_string()) out["base_model_hash"] = hash;
   write_json_file(o.out_dir + "/gears.json", out);
   return out;
 }

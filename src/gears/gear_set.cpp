@@ -73,6 +73,19 @@ GearSet load_gear_set(const std::string& dir) {
   return cfg;
 }
 
+int GearSet::index_of(const std::string& name) const {
+  for (size_t i = 0; i < gears.size(); ++i)
+    if (gears[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+void check_same_model(const GearSet& reference, const GearSet& other) {
+  const json a = reference.raw.value("base_model_hash", json()), b = other.raw.value("base_model_hash", json());
+  if (a.is_string() && b.is_string() && a != b)
+    fail(other.dir + "/gears.json",
+         "made for another model than " + reference.dir + "/gears.json (base_model_hash differs)");
+}
+
 json range_end_json(double v) { return std::isinf(v) ? json(nullptr) : json(v); }
 
 json gear_file_from(const GearSet& set, size_t i, const std::string& dir) {

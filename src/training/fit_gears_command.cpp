@@ -57,9 +57,8 @@ std::optional<TensorState> base_valued_level(const std::string& start_dir, const
   const std::string set = start_dir + "/gears.json";
   if (!fs::exists(set)) return std::nullopt;
   const GearSet gears = parse_gear_set(read_json_file(set), start_dir, set);
-  const auto g = std::find_if(gears.gears.begin(), gears.gears.end(),
-                              [&](const GearSpec& s) { return s.name == level; });
-  if (g == gears.gears.end() || !g->file.empty()) return std::nullopt;
+  const int g = gears.index_of(level);
+  if (g < 0 || !gears.gears[g].file.empty()) return std::nullopt;
   const GearSelection recorded = read_gear_selection(start_dir);
   TensorState state;
   for (const auto& name : recorded.at(level)) {

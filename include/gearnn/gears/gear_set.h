@@ -29,6 +29,8 @@ struct GearSet {
   std::string file_path(size_t i) const { return dir + "/" + gears[i].file; }
   // Index of the first gear whose ranges all hold; -1 for the base weights.
   int match(const FrameFeatures& f) const;
+  // Index of the gear named `name`; -1 when the set has none.
+  int index_of(const std::string& name) const;
 };
 
 GearSet load_gear_set(const std::string& dir);
@@ -39,6 +41,9 @@ GearSet parse_gear_set(const json& j, const std::string& dir, const std::string&
 // `dir` to the source's file (null: the gear keeps the base weights).
 json range_end_json(double v);
 json gear_file_from(const GearSet& set, size_t i, const std::string& dir);
+// Throws Error naming other's gears.json when the two sets record different
+// base_model_hash (sets that record none are not checked).
+void check_same_model(const GearSet& reference, const GearSet& other);
 
 // Gears between levels (`gearnn run --blend`): the two gears whose levels lie
 // either side of a frame's measured value, mixed linearly by where the value
