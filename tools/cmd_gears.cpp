@@ -116,6 +116,11 @@ CLI::App* bind_cell_gears_options(CLI::App& app, CellGearsOptions& o) {
       ->delimiter(',');
   cmd->add_option("--on", o.feature, "Frame feature the cells switch on");
   cmd->add_option("--setting", o.setting, "Settings key of each set's value on it (default: the feature)");
+  cmd->add_option("--cuts", o.cuts,
+                  "The feature's values where one set's cells end and the next's begin, rising (one fewer than the "
+                  "sets); needed when --setting is not the feature (e.g. --on luma --setting brightness); without: "
+                  "half-way between the sets' values")
+      ->delimiter(',');
   cmd->add_option("--out", o.out_dir, "Gear set directory to write (gear files are referenced)")->required();
   return tidy_defaults(cmd);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -18,6 +19,14 @@ bool switches_on(const GearSpec& g, const std::string& feature) {
   return std::any_of(g.when.begin(), g.when.end(), [&](const GearRange& r) { return r.feature == feature; });
 }
 
+// A ladder level that leaves a setting out is rendered without that distortion
+// (the defaults of datasets/distort.h); QP has no such value.
+std::optional<double> undistorted_value(const std::string& key) {
+  if (key == "brightness" || key == "scale" || key == "resolution") return 1.0;
+  if (key == "noise" || key == "blur") return 0.0;
+  return std::nullopt;
+}
+
 // The one value of `key` in the settings of the gears named in `names`.
 double set_value(const GearSet& set, const std::set<std::string>& names, const std::string& key) {
   const std::string path = set.dir + "/gears.json";
@@ -25,9 +34,11 @@ double set_value(const GearSet& set, const std::set<std::string>& names, const s
   for (size_t i = 0; i < set.gears.size(); ++i) {
     if (!names.count(set.gears[i].name)) continue;
     const json& s = set.raw["gears"][i].value("settings", json::object());
-    if (!s.is_object() || !s.contains(key) || !s[key].is_number() || !std::isfinite(s[key].get<double>()))
+    const bool recorded = s.is_object() && s.contains(key) && s[key].is_number() && std::isfinite(s[key].get<double>());
+    const bool fitted = s.is_object() && !s.empty();
+    if (!recorded && !(fitted && !s.contains(key) && undistorted_value(key)))
       fail(path, "gear " + set.gears[i].name + " records no settings." + key + " (the value it was fitted at)");
-    const double v = s[key].get<double>();
+    const double v = recorded ? s[key].get<double>() : *undistorted_value(key);
     if (value && std::abs(*value - v) > 1e-9)
       fail(path, "its gears were fitted at different " + key + " values; a set at one value is expected");
     value = v;
@@ -71,7 +82,18 @@ json cell_gear_sets(const CellGearsOptions& o) {
     if (std::abs(sources[i].first - sources[i - 1].first) < 1e-9)
       fail(sources[i].second->dir + "/gears.json", "fitted at the same " + key + " as " + sources[i - 1].second->dir);
   std::vector<double> cuts = {-std::numeric_limits<double>::infinity()};
-  for (size_t i = 1; i < sources.size(); ++i) cuts.push_back((sources[i - 1].first + sources[i].first) / 2);
+  if (o.cuts.empty()) {
+    if (key != o.feature)
+      fail("--cuts", "give the " + o.feature + " values between the sets: their " + key + " is in other units");
+    for (size_t i = 1; i < sources.size(); ++i) cuts.push_back((sources[i - 1].first + sources[i].first) / 2);
+  } else {
+    if (o.cuts.size() != sources.size() - 1)
+      fail("--cuts", "give " + std::to_string(sources.size() - 1) + " values, one between each two of the " +
+                         std::to_string(sources.size()) + " sets by " + key);
+    if (std::adjacent_find(o.cuts.begin(), o.cuts.end(), std::greater_equal<double>()) != o.cuts.end())
+      fail("--cuts", "the values must rise, as the sets' " + key + " does");
+    cuts.insert(cuts.end(), o.cuts.begin(), o.cuts.end());
+  }
   cuts.push_back(std::numeric_limits<double>::infinity());
 
   create_dirs(o.out_dir);
@@ -94,7 +116,7 @@ json cell_gear_sets(const CellGearsOptions& o) {
       const GearSet& s = *sources[k].second;
       const size_t j = static_cast<size_t>(s.index_of(name));
       json g = s.raw["gears"][j];
-      g["name"] = name + "@" + o.feature + format_value(sources[k].first);
+      g["name"] = name + "@" + key + format_value(sources[k].first);
       g["cell_of"] = name;
       g["file"] = gear_file_from(s, j, o.out_dir);
       g["when"] = base.raw["gears"][i]["when"];
@@ -104,7 +126,9 @@ json cell_gear_sets(const CellGearsOptions& o) {
   }
   json sets = json::array();
   for (const auto& [v, s] : sources) sets.push_back({{"dir", s->dir}, {key, v}});
-  json out = {{"cells", {{"base", o.base_dir}, {"feature", o.feature}, {"sets", sets},
+  json cut_values = json::array();
+  for (size_t k = 1; k + 1 < cuts.size(); ++k) cut_values.push_back(cuts[k]);
+  json out = {{"cells", {{"base", o.base_dir}, {"feature", o.feature}, {"sets", sets}, {"cuts", cut_values},
                          {"gears", std::vector<std::string>(split.begin(), split.end())}}},
               {"gears", gears}};
   if (hash.is_string()) out["base_model_hash"] = hash;

@@ -200,5 +200,13 @@ expect "cell-gears: --on names no feature" 2 "--on" -- cells "$work/b22" --add "
 expect "cell-gears: gears record no setting" 1 "$work/bright/gears.json" -- cells "$work/bright" --add "$work/b46"
 expect "cell-gears: two sets at one value" 1 "$work/b46" -- cells "$work/b46" --add "$work/b46"
 expect "cell-gears: no gear in common" 1 "$work/b22/gears.json" -- cells "$work/b22" --add "$work/qp"
+# QP gears split on luma by the brightness they were fitted at: the cuts must be given, in luma.
+gears_dir q10 '{"gears": [{"name": "q40", "file": null, "when": {"qp": [30, null]}, "settings": {"qp": 40}}]}'
+gears_dir q14 '{"gears": [{"name": "q40", "file": null, "when": {"qp": [30, null]}, "settings": {"qp": 40, "brightness": 1.4}}]}'
+expect "cell-gears: units differ, no --cuts" 2 "--cuts" -- cells "$work/q10" --add "$work/q14" --on luma --setting brightness
+expect "cell-gears: two --cuts for two sets" 2 "--cuts" -- \
+  cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts 100,120
+expect "cell-gears: --cuts not a number" 2 "--cuts" -- \
+  cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts bright
 
 bad_inputs_finish

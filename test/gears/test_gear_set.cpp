@@ -268,3 +268,59 @@ TEST_CASE("gear blending: the two levels around the measured value, the weight i
                                        "measured_median": 3}]})"), 4),
       Catch::StartsWith("dir/gears.json: cannot blend"));
 }
+
+TEST_CASE("cell gear sets: QP gears split on luma at given cuts, fitted at two brightness factors", "[gears][cells]") {
+  const std::string dir = gearnn::test::scratch_dir("cells-luma");
+  write_set(dir + "/qp", R"({"base_model_hash": "h", "gears": [
+      {"name": "qp24", "file": "qp24.pt", "when": {"qp": [null, 26]}, "settings": {"qp": 24}},
+      {"name": "qp47", "file": "qp47.pt", "when": {"qp": [26, null]}, "settings": {"qp": 47}}]})");
+  write_set(dir + "/bright", R"({"base_model_hash": "h", "gears": [
+      {"name": "qp24", "file": "qp24.pt", "when": {"qp": [null, 26]}, "settings": {"qp": 24, "brightness": 1.4}},
+      {"name": "qp47", "file": "qp47.pt", "when": {"qp": [26, null]}, "settings": {"qp": 47, "brightness": 1.4}}]})");
+  CellGearsOptions o;
+  o.base_dir = dir + "/qp";
+  o.add_dirs = {dir + "/bright"};
+  o.feature = "luma";
+  o.setting = "brightness";
+  o.out_dir = dir + "/cells";
+  auto error = [&] {
+    try {
+      cell_gear_sets(o);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // Brightness factors are not luma values: half-way between 1.0 and 1.4 would cut at luma 1.2.
+  CHECK_THAT(error(), Catch::StartsWith("--cuts: give the luma values between the sets"));
+  o.cuts = {100, 120};
+  CHECK_THAT(error(), Catch::StartsWith("--cuts: give 1 values"));
+  o.cuts = {112.5};
+  // The base's levels leave brightness out: they were rendered at 1.0.
+  const json out = cell_gear_sets(o);
+  CHECK(out["cells"]["sets"][0]["brightness"] == 1.0);
+  CHECK(out["cells"]["cuts"] == json({112.5}));
+  const GearSet cfg = load_gear_set(dir + "/cells");
+  REQUIRE(cfg.gears.size() == 4);
+  auto pick = [&](double qp, double luma) {
+    const int i = cfg.match(with_qp(qp, luma));
+    return i < 0 ? std::string("base") : cfg.gears[i].name;
+  };
+  CHECK(pick(24, 90) == "qp24@brightness1");
+  CHECK(pick(24, 112.4) == "qp24@brightness1");
+  CHECK(pick(24, 112.5) == "qp24@brightness1.4");
+  CHECK(pick(48, 155) == "qp47@brightness1.4");
+  CHECK(pick(48, 60) == "qp47@brightness1");
+  CHECK(cfg.gears[3].name == "qp47@brightness1.4");
+  CHECK(cfg.file_path(3) == dir + "/cells/../bright/qp47.pt");
+  SECTION("cuts that fall") {
+    write_set(dir + "/dim", R"({"base_model_hash": "h", "gears": [
+      {"name": "qp24", "file": "qp24.pt", "when": {"qp": [null, 26]}, "settings": {"qp": 24, "brightness": 0.65}},
+      {"name": "qp47", "file": "qp47.pt", "when": {"qp": [26, null]}, "settings": {"qp": 47, "brightness": 0.65}}]})");
+    o.add_dirs = {dir + "/bright", dir + "/dim"};
+    o.cuts = {112.5, 78};
+    CHECK_THAT(error(), Catch::StartsWith("--cuts: the values must rise"));
+    o.cuts = {78, 112.5};
+    CHECK(cell_gear_sets(o)["cells"]["cuts"] == json({78, 112.5}));
+  }
+}
