@@ -92,6 +92,15 @@ std::string combine_error(const CombineGearsOptions& o) {
   return "";
 }
 
+std::string cell_error(const CellGearsOptions& o) {
+  try {
+    cell_gear_sets(o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("combined gear sets: useful brightness gears, QP gears over the neutral band", "[gears]") {
@@ -204,38 +213,30 @@ TEST_CASE("cell gear sets: each brightness gear split on qp, from the set fitted
   CHECK(cfg.raw["gears"][2]["settings"]["qp"] == 46);
   CHECK(cfg.raw["gears"][2]["cell_of"] == "b0.3");
 
-  auto error = [&] {
-    try {
-      cell_gear_sets(o);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   SECTION("a set fitted at the base's value") {
     write_set(dir + "/q22", R"({"gears": [
       {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"brightness": 0.3, "qp": 22}}]})");
     o.add_dirs = {dir + "/q22"};
-    CHECK_THAT(error(), Catch::Contains("fitted at the same qp"));
+    CHECK_THAT(cell_error(o), Catch::Contains("fitted at the same qp"));
   }
   SECTION("a set whose gears were fitted at two values") {
     write_set(dir + "/mixed", R"({"gears": [
       {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}},
       {"name": "b2.6", "file": "b2.6.pt", "when": {"luma": [150, null]}, "settings": {"qp": 46}}]})");
     o.add_dirs = {dir + "/mixed"};
-    CHECK_THAT(error(), Catch::StartsWith(dir + "/mixed/gears.json: its gears were fitted at different qp"));
+    CHECK_THAT(cell_error(o), Catch::StartsWith(dir + "/mixed/gears.json: its gears were fitted at different qp"));
   }
   SECTION("no gear in common") {
     write_set(dir + "/other", R"({"gears": [
       {"name": "dusk", "file": "d.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}}]})");
     o.add_dirs = {dir + "/other"};
-    CHECK_THAT(error(), Catch::Contains("no gear without a qp range is named in every added set"));
+    CHECK_THAT(cell_error(o), Catch::Contains("no gear without a qp range is named in every added set"));
   }
   SECTION("another model's set") {
     write_set(dir + "/foreign", R"({"base_model_hash": "x", "gears": [
       {"name": "b0.3", "file": "b0.3.pt", "when": {"luma": [null, 30]}, "settings": {"qp": 34}}]})");
     o.add_dirs = {dir + "/foreign"};
-    CHECK_THAT(error(), Catch::Contains("base_model_hash differs"));
+    CHECK_THAT(cell_error(o), Catch::Contains("base_model_hash differs"));
   }
 }
 
@@ -283,18 +284,10 @@ TEST_CASE("cell gear sets: QP gears split on luma at given cuts, fitted at two b
   o.feature = "luma";
   o.setting = "brightness";
   o.out_dir = dir + "/cells";
-  auto error = [&] {
-    try {
-      cell_gear_sets(o);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   // Brightness factors are not luma values: half-way between 1.0 and 1.4 would cut at luma 1.2.
-  CHECK_THAT(error(), Catch::StartsWith("--cuts: give the luma values between the sets"));
+  CHECK_THAT(cell_error(o), Catch::StartsWith("--cuts: give the luma values between the sets"));
   o.cuts = {100, 120};
-  CHECK_THAT(error(), Catch::StartsWith("--cuts: give 1 values"));
+  CHECK_THAT(cell_error(o), Catch::StartsWith("--cuts: give 1 values"));
   o.cuts = {112.5};
   // The base's levels leave brightness out: they were rendered at 1.0.
   const json out = cell_gear_sets(o);
@@ -319,7 +312,7 @@ TEST_CASE("cell gear sets: QP gears split on luma at given cuts, fitted at two b
       {"name": "qp47", "file": "qp47.pt", "when": {"qp": [26, null]}, "settings": {"qp": 47, "brightness": 0.65}}]})");
     o.add_dirs = {dir + "/bright", dir + "/dim"};
     o.cuts = {112.5, 78};
-    CHECK_THAT(error(), Catch::StartsWith("--cuts: the values must rise"));
+    CHECK_THAT(cell_error(o), Catch::StartsWith("--cuts: the values must rise"));
     o.cuts = {78, 112.5};
     CHECK(cell_gear_sets(o)["cells"]["cuts"] == json({78, 112.5}));
   }
