@@ -17,7 +17,9 @@
 # 1.0 and 1.4, the held-out dynamic clips (seeds 1011-1012) and the shipped
 # sample. Finished steps are kept: a rerun resumes.
 # BN_STATS=keep|shift fits the set at 1.4 with `--bn-stats` (default: re-estimated, as
-# the shipped set), in WORK/qp-b1.40-MODE.
+# the shipped set), in WORK/qp-b1.40-MODE. CLIPS=val scores the levels on the fits'
+# validation clips (scripts/train_default.sh's val-101 and val-102) instead, and no
+# dynamic clip: where a variant may be chosen without looking at held-out clips.
 # Usage: [BN_STATS=MODE] scripts/bench_qp_exposure.sh [WORK_DIR]   (after scripts/train_default.sh's clips
 #   in build/train-default and scripts/bench_gears.sh's clips in build/bench-gears; THREADS=N
 #   for the fit)
@@ -31,7 +33,12 @@ work=${1:-build/bench-qp-exposure}
 mkdir -p "$work"
 [ -f "$train/train.json" ] || { echo "bench_qp_exposure: run scripts/train_default.sh first" >&2; exit 1; }
 [ -f "$clips/dyn-1011-abr.mp4" ] || { echo "bench_qp_exposure: run scripts/bench_gears.sh first" >&2; exit 1; }
-scripts/make_heldout_clips.sh "$gearnn" "$work"
+clip_set=${CLIPS:-heldout}
+case $clip_set in
+  heldout) scripts/make_heldout_clips.sh "$gearnn" "$work"; level_clips="$work/test-1001 $work/test-1002 $work/test-1003" ;;
+  val) level_clips="$train/val-101 $train/val-102" ;;
+  *) echo "bench_qp_exposure: CLIPS must be heldout or val" >&2; exit 2 ;;
+esac
 
 bn_stats=${BN_STATS:-}
 bright=$work/qp-b1.40${bn_stats:+-$bn_stats}
@@ -51,12 +58,13 @@ print(next(g["when"]["luma"][0] for g in gears if g["settings"].get("brightness"
 rm -rf "$cells"
 $gearnn cell-gears "$model/gears/qp" --add "$bright" --on luma --setting brightness --cuts "$cut" --out "$cells"
 
-/usr/bin/python3 - "$gearnn" "$model" "$work" "$clips" "$bright" "$cells" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$work" "$clips" "$bright" "$cells" "$level_clips" "$clip_set" <<'PY'
 import os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
 from bench_runs import fmt, summed_miou
 gearnn, model, work, clips, bright, cells = sys.argv[1:7]
+level_clips, clip_set = sys.argv[7].split(), sys.argv[8]
 sets = {"none": None, "qp": f"{model}/gears/qp", "qp-b1.40": bright, "cells": cells}
 
 def score(videos, key):
@@ -73,16 +81,19 @@ rows = []
 for brightness in ("1.00", "1.40"):
     for qp in (24, 34, 43, 47, 51):
         videos = []
-        for seed in (1001, 1002, 1003):
-            video = f"{work}/levels/test-{seed}-qp{qp}-b{brightness}.mp4"
+        for clip in level_clips:
+            video = f"{work}/levels/{os.path.basename(clip)}-qp{qp}-b{brightness}.mp4"
             if not os.path.exists(video):
                 os.makedirs(f"{work}/levels", exist_ok=True)
-                subprocess.run([gearnn, "distort", "--quiet", f"{work}/test-{seed}/video.mkv", "--out", video,
+                subprocess.run([gearnn, "distort", "--quiet", f"{clip}/video.mkv", "--out", video,
                                 "--qp", str(qp), "--brightness", brightness], check=True)
-            videos.append((video, f"{work}/test-{seed}/labels"))
-        rows.append(score(videos, f"qp{qp}-b{brightness}"))
+            videos.append((video, f"{clip}/labels"))
+        val = "" if clip_set == "heldout" else "val/"
+        rows.append(score(videos, f"{val}qp{qp}-b{brightness}"))
         line(f"QP {qp}, x{brightness}", rows[-1])
 line("mean of these", {name: sum(r[name] for r in rows) / len(rows) for name in sets})
+if clip_set == "val":
+    sys.exit(0)
 for sched in ("abr", "tunnel"):
     line(sched, score([(f"{clips}/dyn-{s}-{sched}.mp4", f"{clips}/dyn-{s}/labels") for s in (1011, 1012)], sched))
 sample = "data/samples/street-dynamic"
