@@ -62,15 +62,13 @@ $gearnn cell-gears "$model/gears/qp" --add "$bright" --on luma --setting brightn
 import os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-from bench_runs import fmt, summed_miou
+from bench_runs import fmt
 gearnn, model, work, clips, bright, cells = sys.argv[1:7]
 level_clips, clip_set = sys.argv[7].split(), sys.argv[8]
 sets = {"none": None, "qp": f"{model}/gears/qp", "qp-b1.40": bright, "cells": cells}
 
 def score(videos, key):
-    """Summed mIoU of each set over VIDEOS: (video, labels) pairs."""
-    return {name: summed_miou([bench_runs.run(gearnn, v, model, f"{work}/runs/{key}/{name}/{i}", gears, labels=l)
-                               for i, (v, l) in enumerate(videos)]) for name, gears in sets.items()}
+    return bench_runs.score_sets(gearnn, model, sets, videos, f"{work}/runs/{key}")
 
 print("| clip | " + " | ".join(sets) + " | cells - qp | cells - none |")
 print("|---|" + "---|" * (len(sets) + 2))

@@ -46,15 +46,13 @@ fi
 import json, os, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-from bench_runs import fmt, summed_miou
+from bench_runs import fmt
 gearnn, model, work, clips, ladder, refit, recipe = sys.argv[1:8]
 sets = {"none": None, "shipped": f"{model}/gears/{ladder}", recipe: refit}
 levels = [level["name"] for level in json.load(open(f"configs/ladders/{ladder}.json"))["levels"]]
 
 def score(videos, key):
-    """Summed mIoU of each set over VIDEOS: (video, labels) pairs."""
-    return {name: summed_miou([bench_runs.run(gearnn, v, model, f"{work}/runs/{key}/{name}/{i}", gears, labels=l)
-                               for i, (v, l) in enumerate(videos)]) for name, gears in sets.items()}
+    return bench_runs.score_sets(gearnn, model, sets, videos, f"{work}/runs/{key}")
 
 print("| clip | " + " | ".join(sets) + f" | {recipe} - shipped |")
 print("|---|" + "---|" * (len(sets) + 1))

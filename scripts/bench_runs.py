@@ -44,6 +44,13 @@ def run(gearnn, video, model, out, gears=None, labels=None, reference=None, mask
     return report
 
 
+def score_sets(gearnn, model, sets, videos, out):
+    """Summed mIoU of each gear set of SETS (name -> directory, None for no gears) over
+    VIDEOS ((video, labels) pairs), each run in OUT/NAME/INDEX-KEY."""
+    return {name: summed_miou([run(gearnn, v, model, f"{out}/{name}/{i}", gears, labels=l)
+                               for i, (v, l) in enumerate(videos)]) for name, gears in sets.items()}
+
+
 def summed_miou(reports, block="metrics"):
     """Mean IoU of the confusion matrices of REPORTS summed (block "agreement" for --reference runs)."""
     cm = None
