@@ -35,8 +35,9 @@ train=build/train-default
 work=${1:-build/bench-blend}
 ladder=${LADDER:-qp}  # qp, or brightness (factors between its levels, at its QP 22)
 case $ladder in
-  qp) values=${QPS:-26 33 45}; key=qp; prefix=qp; fixed="" ;;
-  brightness) values=${FACTORS:-0.37 0.55 1.65}; key=brightness; prefix=b; fixed=', "qp": 22' ;;
+  qp) values=${QPS:-26 33 45}; key=qp; prefix=qp; fixed=""; distort="--qp" ;;
+  brightness) values=${FACTORS:-0.37 0.55 1.65}; key=brightness; prefix=b; fixed=', "qp": 22'
+    distort="--qp 22 --brightness" ;;
   *) echo "bench_blend: LADDER must be qp or brightness" >&2; exit 2 ;;
 esac
 mkdir -p "$work"
@@ -107,13 +108,15 @@ fit_set "$nsel/neighbours/ladder.json" "$nsel/neighbours" --neighbour-selections
 # The shared-selection set over the shipped ladder (same recipe, one selection for all levels).
 [ "$ladder" = qp ] && fit_set configs/ladders/qp.json "$work/shared" --mode shared
 
-/usr/bin/python3 - "$gearnn" "$model" "$work" "$values" "$between" "$neighbours" "$nsel" "$ladder" <<'PY'
+/usr/bin/python3 - "$gearnn" "$model" "$work" "$values" "$between" "$neighbours" "$nsel" "$ladder" "$prefix" \
+  "$distort" <<'PY'
 import os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
 from bench_runs import fmt, summed_miou
-gearnn, model, work, values, between, neighbours, nsel, ladder = (sys.argv[1:4] + [sys.argv[4].split()]
-                                                                 + sys.argv[5:9])
+gearnn, model, work, values, between, neighbours, nsel, ladder, prefix = (sys.argv[1:4] + [sys.argv[4].split()]
+                                                                         + sys.argv[5:10])
+distort = sys.argv[10].split()  # the distort options before each value
 methods = {"none": (None, ()), "nearest": (f"{model}/gears/{ladder}", ()),
            "blend": (f"{model}/gears/{ladder}", ("--blend", "8")), "fitted": (f"{between}/gears-fitted", ())}
 if ladder == "qp":
@@ -129,7 +132,6 @@ diffs = {d: f for d, f in {"blend": "fitted", "blend-shared": "fitted", "blend-r
                            "blend-nsel": "fitted-nsel"}.items() if d in methods}
 print(f"| {ladder} | " + " | ".join(methods) + "".join(f" | {d} - {f}" for d, f in diffs.items()) + " |")
 print("|---|" + "---|" * (len(methods) + len(diffs)))
-prefix, distort = ("qp", ["--qp"]) if ladder == "qp" else ("b", ["--qp", "22", "--brightness"])
 for v in values:
     row = {}
     for name, (gears, extra) in methods.items():

@@ -34,11 +34,15 @@ double set_value(const GearSet& set, const std::set<std::string>& names, const s
   for (size_t i = 0; i < set.gears.size(); ++i) {
     if (!names.count(set.gears[i].name)) continue;
     const json& s = set.raw["gears"][i].value("settings", json::object());
-    const bool recorded = s.is_object() && s.contains(key) && s[key].is_number() && std::isfinite(s[key].get<double>());
-    const bool fitted = s.is_object() && !s.empty();
-    if (!recorded && !(fitted && !s.contains(key) && undistorted_value(key)))
+    std::optional<double> recorded;
+    if (s.is_object() && s.contains(key)) {
+      if (s[key].is_number() && std::isfinite(s[key].get<double>())) recorded = s[key].get<double>();
+    } else if (s.is_object() && !s.empty()) {
+      recorded = undistorted_value(key);  // fitted on a level that leaves the setting out
+    }
+    if (!recorded)
       fail(path, "gear " + set.gears[i].name + " records no settings." + key + " (the value it was fitted at)");
-    const double v = recorded ? s[key].get<double>() : *undistorted_value(key);
+    const double v = *recorded;
     if (value && std::abs(*value - v) > 1e-9)
       fail(path, "its gears were fitted at different " + key + " values; a set at one value is expected");
     value = v;
