@@ -116,6 +116,12 @@ CLI::App* bind_cell_gears_options(CLI::App& app, CellGearsOptions& o) {
       ->delimiter(',');
   cmd->add_option("--on", o.feature, "Frame feature the cells switch on");
   cmd->add_option("--setting", o.setting, "Settings key of each set's value on it (default: the feature)");
+  cmd->add_option("--values", o.values,
+                  "Each set's value on the feature, BASE's first, then each --add's, for sets fitted at one setting "
+                  "on different scenes (e.g. --on luma --values 88,114: QP gears fitted on dark and on bright "
+                  "scenes, their median luma); instead of --setting")
+      ->delimiter(',')
+      ->check(finite_number(-1e9, 1e9));
   cmd->add_option("--cuts", o.cuts,
                   "The feature's values where one set's cells end and the next's begin, rising (one fewer than the "
                   "sets); needed when --setting is not the feature (e.g. --on luma --setting brightness); without: "

@@ -58,6 +58,8 @@ json cell_gear_sets(const CellGearsOptions& o) {
   const auto& features = numeric_feature_names();
   if (std::find(features.begin(), features.end(), o.feature) == features.end())
     fail("--on", "unknown frame feature \"" + o.feature + "\"");
+  if (!o.values.empty() && !o.setting.empty()) fail("--values", "give either --values or --setting, not both");
+  // Given values are on the feature itself (e.g. the median luma of each set's training scenes).
   const std::string key = o.setting.empty() ? o.feature : o.setting;
   const GearSet base = load_gear_set(o.base_dir);
   const std::string base_json = o.base_dir + "/gears.json";
@@ -79,8 +81,19 @@ json cell_gear_sets(const CellGearsOptions& o) {
   if (split.empty()) fail(base_json, "no gear without a " + o.feature + " range is named in every added set");
 
   // Each source's value on the feature, sorted, with cuts half-way between neighbours.
-  std::vector<std::pair<double, const GearSet*>> sources = {{set_value(base, split, key), &base}};
-  for (const auto& s : added) sources.emplace_back(set_value(s, split, key), &s);
+  std::vector<std::pair<double, const GearSet*>> sources;
+  if (o.values.empty()) {
+    sources.emplace_back(set_value(base, split, key), &base);
+    for (const auto& s : added) sources.emplace_back(set_value(s, split, key), &s);
+  } else {
+    if (o.values.size() != added.size() + 1)
+      fail("--values", "give " + std::to_string(added.size() + 1) + " values, one for the base and one per --add");
+    for (size_t i = 1; i < o.values.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (std::abs(o.values[i] - o.values[j]) < 1e-9) fail("--values", "two sets are given the same value");
+    sources.emplace_back(o.values[0], &base);
+    for (size_t i = 0; i < added.size(); ++i) sources.emplace_back(o.values[i + 1], &added[i]);
+  }
   std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 1; i < sources.size(); ++i)
     if (std::abs(sources[i].first - sources[i - 1].first) < 1e-9)

@@ -208,5 +208,10 @@ expect "cell-gears: two --cuts for two sets" 2 "--cuts" -- \
   cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts 100,120
 expect "cell-gears: --cuts not a number" 2 "--cuts" -- \
   cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts bright
+# Sets fitted on different scenes: each set's value on the feature given.
+expect "cell-gears: one --values for two sets" 2 "--values" -- cells "$work/q10" --add "$work/q14" --on luma --values 88
+expect "cell-gears: --values not a number" 2 "--values" -- cells "$work/q10" --add "$work/q14" --on luma --values 88,dark
+expect "cell-gears: --values with --setting" 2 "--values" -- \
+  cells "$work/q10" --add "$work/q14" --on luma --setting brightness --values 88,114
 
 bad_inputs_finish

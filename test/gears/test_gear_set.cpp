@@ -317,3 +317,59 @@ TEST_CASE("cell gear sets: QP gears split on luma at given cuts, fitted at two b
     CHECK(cell_gear_sets(o)["cells"]["cuts"] == json({78, 112.5}));
   }
 }
+
+TEST_CASE("cell gear sets: QP gears fitted on dark and on bright scenes, split on luma by given values",
+          "[gears][cells]") {
+  const std::string dir = gearnn::test::scratch_dir("cells-values");
+  // Both sets fitted at the same settings: only their scenes differ.
+  for (const char* name : {"dark", "bright"})
+    write_set(dir + "/" + name, R"({"base_model_hash": "h", "gears": [
+      {"name": "qp24", "file": "qp24.pt", "when": {"qp": [null, 26]}, "settings": {"qp": 24}},
+      {"name": "qp47", "file": "qp47.pt", "when": {"qp": [26, null]}, "settings": {"qp": 47}}]})");
+  CellGearsOptions o;
+  o.base_dir = dir + "/dark";
+  o.add_dirs = {dir + "/bright"};
+  o.feature = "luma";
+  o.out_dir = dir + "/cells";
+  // Without values, their settings cannot tell them apart.
+  CHECK_THAT(cell_error(o), Catch::Contains("records no settings.luma"));
+  o.values = {88};
+  CHECK_THAT(cell_error(o), Catch::StartsWith("--values: give 2 values"));
+  o.values = {88, 88};
+  CHECK_THAT(cell_error(o), Catch::StartsWith("--values: two sets are given the same value"));
+  o.values = {88, 114};
+  o.setting = "brightness";
+  CHECK_THAT(cell_error(o), Catch::StartsWith("--values: give either --values or --setting"));
+  o.setting.clear();
+  SECTION("cut half-way between the values") {
+    const json out = cell_gear_sets(o);
+    CHECK(out["cells"]["cuts"] == json({101.0}));
+    CHECK(out["cells"]["sets"][1]["luma"] == 114.0);
+    const GearSet cfg = load_gear_set(dir + "/cells");
+    REQUIRE(cfg.gears.size() == 4);
+    auto pick = [&](double qp, double luma) {
+      const int i = cfg.match(with_qp(qp, luma));
+      return i < 0 ? std::string("base") : cfg.gears[i].name;
+    };
+    CHECK(pick(24, 100.9) == "qp24@luma88");
+    CHECK(pick(24, 101) == "qp24@luma114");
+    CHECK(pick(48, 155) == "qp47@luma114");
+    CHECK(pick(48, 40) == "qp47@luma88");
+    CHECK(cfg.file_path(cfg.index_of("qp47@luma114")) == dir + "/cells/../bright/qp47.pt");
+  }
+  SECTION("values given in falling order: the bright set still takes the bright side") {
+    o.base_dir = dir + "/bright";
+    o.add_dirs = {dir + "/dark"};
+    o.values = {114, 88};
+    cell_gear_sets(o);
+    const GearSet cfg = load_gear_set(dir + "/cells");
+    const int i = cfg.match(with_qp(48, 120));
+    REQUIRE(i >= 0);
+    CHECK(cfg.file_path(i) == dir + "/cells/../bright/qp47.pt");
+    CHECK(cfg.file_path(cfg.match(with_qp(48, 60))) == dir + "/cells/../dark/qp47.pt");
+  }
+  SECTION("and with cuts") {
+    o.cuts = {95};
+    CHECK(cell_gear_sets(o)["cells"]["cuts"] == json({95.0}));
+  }
+}
