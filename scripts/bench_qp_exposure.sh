@@ -70,11 +70,7 @@ sets = {"none": None, "qp": f"{model}/gears/qp", "qp-b1.40": bright, "cells": ce
 def score(videos, key):
     return bench_runs.score_sets(gearnn, model, sets, videos, f"{work}/runs/{key}")
 
-print("| clip | " + " | ".join(sets) + " | cells - qp | cells - none |")
-print("|---|" + "---|" * (len(sets) + 2))
-def line(label, row):
-    print(f"| {label} | " + " | ".join(fmt(v) for v in row.values())
-          + f" | {100 * (row['cells'] - row['qp']):+.2f} | {100 * (row['cells'] - row['none']):+.2f} |", flush=True)
+line = bench_runs.table(sets, [("cells", "qp"), ("cells", "none")])
 rows = []
 for brightness in ("1.00", "1.40"):
     for qp in (24, 34, 43, 47, 51):

@@ -67,5 +67,18 @@ def summed_miou(reports, block="metrics"):
     return sum(ious) / len(ious)
 
 
+def table(columns, diffs):
+    """Print the header of a markdown table with a column per name of COLUMNS and per
+    pair (a, b) of DIFFS (a minus b, in points); return the function printing a row
+    (label, {name: value})."""
+    print("| clip | " + " | ".join(list(columns) + [f"{a} - {b}" for a, b in diffs]) + " |")
+    print("|---|" + "---|" * (len(columns) + len(diffs)))
+
+    def line(label, row):
+        cells = [fmt(v) for v in row.values()] + [f"{100 * (row[a] - row[b]):+.2f}" for a, b in diffs]
+        print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
+    return line
+
+
 def fmt(v):
     return "n/a" if v is None else f"{v:.4f}"

@@ -121,11 +121,7 @@ def score(videos, key):
     return bench_runs.score_sets(gearnn, model, sets, videos, f"{work}/runs/{key}")
 
 print(f"cells cut at luma {cut:.1f}")
-print("| clip | " + " | ".join(sets) + " | cells - qp | cells - none |")
-print("|---|" + "---|" * (len(sets) + 2))
-def line(label, row):
-    print(f"| {label} | " + " | ".join(fmt(v) for v in row.values())
-          + f" | {100 * (row['cells'] - row['qp']):+.2f} | {100 * (row['cells'] - row['none']):+.2f} |", flush=True)
+line = bench_runs.table(sets, [("cells", "qp"), ("cells", "none")])
 rows = []
 for qp in (24, 34, 43, 47, 51):
     videos = []

@@ -12,8 +12,10 @@
 #              again (scripts/combine_sets.sh, cell-gears) in WORK/joint16
 # The networks are those trained on the 8 clips: only the last fine-tuning sees
 # the 16 scenes. Scored on the held-out dynamic clips (seeds 1011-1012, ABR and
-# tunnel), summed mIoU, against the shipped baselines and default. Finished steps
-# are kept: a rerun resumes (about 40 min the first time).
+# tunnel), summed mIoU, against the shipped baselines and default. Then the joint
+# network itself trained on the 16 scenes (jointnet16) with its QP gears refined
+# there, on the ABR clip. Finished steps are kept: a rerun resumes (about 60 min
+# the first time on 2 cores).
 # Usage: scripts/bench_scenes_abr.sh [WORK_DIR]   (after scripts/train_default.sh and
 #   scripts/train_joint.sh in build/train-default and scripts/bench_gears.sh's clips in
 #   build/bench-gears; THREADS=N for the fits)
@@ -40,6 +42,24 @@ if [ ! -f "$work/joint16-qp/gears.json" ]; then
     --ladder configs/ladders/qp.json --cache "$train/cache" --stride 8 --epochs 8 --lr 0.003 \
     ${THREADS:+--threads "$THREADS"} --start "$train/joint-start-qp" --out "$work/joint16-qp.tmp"
   rm -rf "${work:?}/joint16-qp" && mv "$work/joint16-qp.tmp" "$work/joint16-qp"
+fi
+# The fair counterpart of augment16 for the joint network: joint training itself on the
+# 16 scenes (as scripts/train_joint.sh, every 8th frame), then its QP gears refined
+# on them. For the ABR clip only, which changes QP alone.
+if [ ! -f "$work/jointnet16/gears/brightness/gears.json" ]; then
+  $gearnn train --init data/models/street --mode gears \
+    --selection data/models/street/gears/qp,data/models/street/gears/brightness \
+    --dataset "$work/scenes16.json" --val "$train/val.json" \
+    --ladder configs/ladders/qp.json,configs/ladders/brightness.json --cache "$train/cache" \
+    --epochs 4 --stride 8 --lr 0.001 ${THREADS:+--threads "$THREADS"} --checkpoint "$work/checkpoint-jointnet16" \
+    --resume --out "$work/jointnet16"
+fi
+if [ ! -f "$work/jointnet16-qp/gears.json" ]; then
+  [ -d "$work/jointnet16-start-qp" ] || cp -r "$work/jointnet16/gears/qp" "$work/jointnet16-start-qp"
+  $gearnn fit-gears --model "$work/jointnet16" --dataset "$work/scenes16.json" --val "$train/val.json" \
+    --ladder configs/ladders/qp.json --cache "$train/cache" --stride 8 --epochs 8 --lr 0.003 \
+    ${THREADS:+--threads "$THREADS"} --start "$work/jointnet16-start-qp" --out "$work/jointnet16-qp.tmp"
+  rm -rf "${work:?}/jointnet16-qp" && mv "$work/jointnet16-qp.tmp" "$work/jointnet16-qp"
 fi
 # street-joint with the refined QP set swapped, and the sets built on it made again.
 m=$work/joint16
@@ -77,4 +97,16 @@ for sched in ("abr", "tunnel"):
     print(f"| {sched} | " + " | ".join(bench_runs.fmt(v) for v in row.values()) +
           f" | {100 * (row['default'] / row['augment'] - 1):+.2f}% |"
           f" {100 * (row['joint16-default'] / row['augment16'] - 1):+.2f}% |", flush=True)
+print()
+methods = {"augment16": (f"{work}/augment16", None),
+           "jointnet16": (f"{work}/jointnet16", None),
+           "jointnet16-qp": (f"{work}/jointnet16", f"{work}/jointnet16-qp")}
+print("| clip | " + " | ".join(methods) + " | jointnet16-qp over augment16 |")
+print("|---|" + "---|" * (len(methods) + 1))
+row = {name: bench_runs.summed_miou([
+    bench_runs.run(gearnn, f"{clips}/dyn-{seed}-abr.mp4", model, f"{work}/runs/dyn/{name}/abr-{seed}", gears,
+                   labels=f"{clips}/dyn-{seed}/labels") for seed in (1011, 1012)])
+    for name, (model, gears) in methods.items()}
+print("| abr | " + " | ".join(bench_runs.fmt(v) for v in row.values()) +
+      f" | {100 * (row['jointnet16-qp'] / row['augment16'] - 1):+.2f}% |", flush=True)
 PY
