@@ -59,7 +59,6 @@ json cell_gear_sets(const CellGearsOptions& o) {
   if (std::find(features.begin(), features.end(), o.feature) == features.end())
     fail("--on", "unknown frame feature \"" + o.feature + "\"");
   if (!o.values.empty() && !o.setting.empty()) fail("--values", "give either --values or --setting, not both");
-  // Given values are on the feature itself (e.g. the median luma of each set's training scenes).
   const std::string key = o.setting.empty() ? o.feature : o.setting;
   const GearSet base = load_gear_set(o.base_dir);
   const std::string base_json = o.base_dir + "/gears.json";
@@ -88,9 +87,11 @@ json cell_gear_sets(const CellGearsOptions& o) {
   } else {
     if (o.values.size() != added.size() + 1)
       fail("--values", "give " + std::to_string(added.size() + 1) + " values, one for the base and one per --add");
-    for (size_t i = 1; i < o.values.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (std::abs(o.values[i] - o.values[j]) < 1e-9) fail("--values", "two sets are given the same value");
+    std::vector<double> sorted = o.values;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+      fail("--values", "two sets are given the same value");
+    // Given values are on the feature itself (e.g. the median luma of each set's training scenes).
     sources.emplace_back(o.values[0], &base);
     for (size_t i = 0; i < added.size(); ++i) sources.emplace_back(o.values[i + 1], &added[i]);
   }
