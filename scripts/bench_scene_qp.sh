@@ -50,16 +50,14 @@ for seed in $(seq 4000 4039); do
   [ -f "$work/c$seed/meta.json" ] || $gearnn synth --quiet --out "$work/c$seed" --frames 60 --seed "$seed"
 done
 
-# Median luma of a clip's pristine frames, cached in WORK/luma/CLIP_NAME.txt.
+# Median luma of a clip's pristine frames (from `probe --json`), cached in WORK/luma/CLIP_NAME.txt.
 mkdir -p "$work/luma"
 median_luma() {
   local cached=$work/luma/$(basename "$1").txt
   [ -f "$cached" ] || {
-    $gearnn probe "$1/video.mkv" --out "$cached.jsonl" >/dev/null
-    /usr/bin/python3 -c '
-import json, statistics, sys
-print(statistics.median(json.loads(l)["features"]["luma"] for l in open(sys.argv[1])))' "$cached.jsonl" >"$cached.tmp"
-    rm "$cached.jsonl" && mv "$cached.tmp" "$cached"
+    $gearnn probe "$1/video.mkv" --json |
+      /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["features"]["luma"]["median"])' >"$cached.tmp"
+    mv "$cached.tmp" "$cached"
   }
 }
 for c in "$train"/train-* "$work"/c4* "$harm"/s3*/; do median_luma "${c%/}" >/dev/null; done

@@ -126,7 +126,8 @@ CLI::App* bind_cell_gears_options(CLI::App& app, CellGearsOptions& o) {
                   "The feature's values where one set's cells end and the next's begin, rising (one fewer than the "
                   "sets); needed when --setting is not the feature (e.g. --on luma --setting brightness); without: "
                   "half-way between the sets' values")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(finite_number(-1e9, 1e9));
   cmd->add_option("--out", o.out_dir, "Gear set directory to write (gear files are referenced)")->required();
   return tidy_defaults(cmd);
 }

@@ -87,18 +87,16 @@ json cell_gear_sets(const CellGearsOptions& o) {
   } else {
     if (o.values.size() != added.size() + 1)
       fail("--values", "give " + std::to_string(added.size() + 1) + " values, one for the base and one per --add");
-    std::vector<double> sorted = o.values;
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-      fail("--values", "two sets are given the same value");
     // Given values are on the feature itself (e.g. the median luma of each set's training scenes).
     sources.emplace_back(o.values[0], &base);
     for (size_t i = 0; i < added.size(); ++i) sources.emplace_back(o.values[i + 1], &added[i]);
   }
   std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 1; i < sources.size(); ++i)
-    if (std::abs(sources[i].first - sources[i - 1].first) < 1e-9)
+    if (std::abs(sources[i].first - sources[i - 1].first) < 1e-9) {
+      if (!o.values.empty()) fail("--values", "two sets are given the same value");
       fail(sources[i].second->dir + "/gears.json", "fitted at the same " + key + " as " + sources[i - 1].second->dir);
+    }
   std::vector<double> cuts = {-std::numeric_limits<double>::infinity()};
   if (o.cuts.empty()) {
     if (key != o.feature)

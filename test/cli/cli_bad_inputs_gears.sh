@@ -208,6 +208,8 @@ expect "cell-gears: two --cuts for two sets" 2 "--cuts" -- \
   cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts 100,120
 expect "cell-gears: --cuts not a number" 2 "--cuts" -- \
   cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts bright
+expect "cell-gears: --cuts nan" 2 "--cuts" -- \
+  cells "$work/q10" --add "$work/q14" --on luma --setting brightness --cuts nan
 # Sets fitted on different scenes: each set's value on the feature given.
 expect "cell-gears: one --values for two sets" 2 "--values" -- cells "$work/q10" --add "$work/q14" --on luma --values 88
 expect "cell-gears: --values not a number" 2 "--values" -- cells "$work/q10" --add "$work/q14" --on luma --values 88,dark
