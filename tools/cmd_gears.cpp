@@ -18,7 +18,7 @@ void bind_level_options(CLI::App* cmd, Job& j) {
       ->required();
   cmd->add_option("--ladder", j.ladder, "Ladder file")->required();
   add_target_options(cmd, j.targets, "the --model itself");
-  cmd->add_option("--stride", j.stride, "Use every Nth frame");
+  cmd->add_option("--stride", j.stride, "Use every Nth frame")->check(CLI::Range(1, 100000));
   add_max_frames_option(cmd, j.max_frames_per_clip, "At most this many frames per clip");
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   add_threads_option(cmd, j.threads);
@@ -34,7 +34,7 @@ CLI::App* bind_sensitivity_options(CLI::App& app, SensitivityArgs& a) {
   cmd->add_option("--out", j.out, "Scores JSON (a table is written beside it as OUT.txt)")->required();
   cmd->add_option("--method", j.method, "change (brief full fine-tune, normalised change) or fisher")
       ->check(CLI::IsMember({"change", "fisher"}));
-  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level (change)");
+  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level (change)")->check(CLI::Range(1, 100000));
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }
@@ -59,12 +59,13 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
   bind_level_options(cmd, j);
   cmd->add_option("--val", j.val_dataset,
                   "Validation dataset (best epoch kept, mIoU recorded; agreement with --targets teacher)");
+  add_val_stride_option(cmd, j.val_stride);
   cmd->add_option("--selection", j.selection, "Selection from `gearnn select` (kind gears)");
   cmd->add_option("--kind", j.kind,
                   "gears | bn (BatchNorm statistics re-estimated per level) | full (every tensor: one model per level)")
       ->check(CLI::IsMember({"gears", "bn", "full"}));
   cmd->add_option("--out", j.out_dir, "Gear set directory to write")->required();
-  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level");
+  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level")->check(CLI::Range(1, 100000));
   cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(1, 4096));
   cmd->add_option("--lr", j.lr, "Peak learning rate")->check(finite_number(0, 10, true));
   cmd->add_option("--bn-stats", j.bn_stats,

@@ -15,6 +15,7 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
       ->required();
   cmd->add_option("--val", j.val_dataset,
                   "Validation dataset (mIoU each epoch, agreement with --targets teacher; the best epoch is kept)");
+  add_val_stride_option(cmd, j.val_stride);
   cmd->add_option("--init", j.init_model, "Start from this model directory (default: a new StreetNet)");
   cmd->add_option("--width", j.width, "New model: input width")->check(CLI::Range(16, 4096));
   cmd->add_option("--height", j.height, "New model: input height")->check(CLI::Range(16, 4096));

@@ -31,6 +31,10 @@ CLI::Option* add_max_frames_option(CLI::App* cmd, int64_t& max_frames,
 CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames,
                                    const std::string& description = "Stop after this many frames");
 
+// Every Nth frame of the validation clips (--val), apart from --stride: many
+// training scenes thinned hard need not thin the few validation clips too.
+CLI::Option* add_val_stride_option(CLI::App* cmd, int& val_stride);
+
 // A seed: any integer from 0 (CLI11 alone would wrap -1 round to 2^64 - 1).
 CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description);
 

@@ -128,6 +128,7 @@ struct Level {
 std::vector<Level> load_levels(const FitGearsJob& job, const ModelCard& card, const std::string& feature) {
   LevelDataOptions lo = level_data_options(job, job.val_dataset);
   lo.pristine = lo.pristine || job.bn_stats == "shift";
+  lo.val_stride = job.val_stride;
   std::vector<Level> levels;
   for (auto& data : load_level_data(lo, card)) {
     std::vector<double> values;
@@ -176,6 +177,7 @@ json level_fingerprint(const FitGearsJob& job, const BaseModel& base, const Ladd
   // Only when not the defaults, so levels fitted before these options existed are still reused.
   if (job.targets.kind != "labels") f["targets"] = job.targets.to_json();
   if (job.bn_stats != "reestimate") f["bn_stats"] = job.bn_stats;
+  if (job.val_stride && job.val_stride != job.stride) f["val_stride"] = job.val_stride;
   if (job.bn_stats != "keep") f["bn_estimate"] = "per layer";  // before: the gear's layers in one pass
   if (!job.start_dir.empty()) {
     const std::string start = job.start_dir + "/" + level.name + ".pt";
@@ -275,6 +277,8 @@ FittedGear fit_level(TorchModel& model, const Level& level, const std::vector<st
            {"val_miou", gear_miou},
            {"best_epoch", tr.best_epoch},
            {"kept_base", kept_base},
+           {"train_frames", level.data.train.size()},
+           {"val_frames", level.data.val.size()},
            {"history", history},
            {"measured_median", level.median_feature}}};
 }

@@ -45,8 +45,8 @@ std::vector<LevelData> load_level_data(const LevelDataOptions& o, const ModelCar
     }
     d.pristine = pristine;
     for (const auto& clip : val_clips)
-      d.val.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.stride, keep, o.max_frames_per_clip,
-                               &d.features));
+      d.val.append(load_frames(clip, render_level(clip, level, o.cache_dir), o.val_stride ? o.val_stride : o.stride,
+                               keep, o.max_frames_per_clip, &d.features));
     check_label_ids(d.train, card.num_classes(), card.ignore_index);
     check_label_ids(d.val, card.num_classes(), card.ignore_index);
     log.done(level.name + ": " + std::to_string(d.train.size()) + " training and " + std::to_string(d.val.size()) +

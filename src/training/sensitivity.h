@@ -28,6 +28,7 @@ struct LevelData {
 struct LevelDataOptions {
   std::string dataset, val_dataset, ladder, cache_dir = ".gearnn-cache";
   int stride = 2, max_frames_per_clip = -1;
+  int val_stride = 0;     // validation clips: every Nth frame; 0: stride
   bool progress = false;  // a line per level loaded (rendering the ladder can take minutes)
   TargetOptions targets;
   std::string model_dir;  // the default teacher

@@ -119,7 +119,8 @@ TrainingFrames load_training_frames(const TrainJob& job, const ModelCard& card) 
   }
   if (!job.val_dataset.empty())
     for (const auto& clip : clips_of(job.val_dataset))
-      frames.val.append(load_frames(clip, clip.video, job.stride, keep, job.max_frames_per_clip));
+      frames.val.append(
+          load_frames(clip, clip.video, job.val_stride ? job.val_stride : job.stride, keep, job.max_frames_per_clip));
   for (const auto* sets : {&frames.clean, &frames.distorted})
     for (const FrameSet& set : *sets) check_label_ids(set, card.num_classes(), card.ignore_index);
   check_label_ids(frames.val, card.num_classes(), card.ignore_index);
@@ -181,6 +182,8 @@ json training_record(const TrainJob& job, size_t samples, const TrainOptions& o,
           {"batch", job.batch},
           {"lr", job.lr},
           {"seed", job.seed},
+          {"stride", job.stride},
+          {"val_stride", job.val_stride ? job.val_stride : job.stride},
           {"stability_weight", o.stability},
           {"best_epoch", r.best_epoch},
           {"best_val_miou", r.best_val_miou},
@@ -228,6 +231,7 @@ json write_joint_gear_sets(const TrainJob& job, const std::vector<std::string>& 
     f.targets = job.targets;
     f.epochs = 0;
     f.stride = job.stride;
+    f.val_stride = job.val_stride;
     f.max_frames_per_clip = job.max_frames_per_clip;
     f.threads = job.threads;
     f.seed = job.seed;

@@ -118,6 +118,9 @@ expect() {
   [ "$code" -eq "$want" ] || problems+=" exit $code (expected $want);"
   [ "$lines" -eq 1 ] || problems+=" $lines stderr lines;"
   grep -qF -- "$named" "$root/.harness/err.txt" || problems+=" stderr does not name $named;"
+  # CLI11 refuses an option given twice: a case whose wrapper already sets the
+  # option would pass on that instead of on its own input (set the wrapper's w_ variable).
+  ! grep -qF "At Most 1 required but received" "$root/.harness/err.txt" || problems+=" refused for an option given twice;"
   [ -z "$(leftovers)" ] || problems+=" left $(leftovers | tr '\n' ' ');"
   for path in ${ABSENT:-}; do [ ! -e "$path" ] || problems+=" wrote $path;"; done
   # Paths new, changed or gone: each must be an output (a failure only records).

@@ -17,7 +17,7 @@ file() {  # file NAME TEXT: a file of the scratch tree
 }
 
 # ---- batch: manifests are checked in full before any item runs --------------------------
-batch() { "$gearnn" batch --quiet --model "$work/model" --out "$work/b" --threads 1 "$@"; }
+batch() { "$gearnn" batch --quiet --model "$work/model" --out "$work/b" --threads "${w_threads:-1}" "$@"; }
 item='{"id": "a", "input": "clip/video.mkv"}'
 expect "batch: manifest missing" 1 "$work/nomanifest.jsonl" -- batch "$work/nomanifest.jsonl"
 expect "batch: manifest is a directory" 1 "$work/adir" -- batch "$work/adir"
@@ -54,7 +54,7 @@ expect "batch: no model anywhere" 1 "$work/m.jsonl:1" -- "$gearnn" batch --quiet
 expect "batch: --shard 3/2" 2 "--shard" -- batch "$work/m.jsonl" --shard 3/2
 expect "batch: --shard not I/N" 2 "--shard" -- batch "$work/m.jsonl" --shard half
 expect "batch: --jobs 0" 2 "--jobs" -- batch "$work/m.jsonl" --jobs 0
-expect "batch: --threads 999" 2 "--threads" -- batch "$work/m.jsonl" --threads 999
+w_threads=999 expect "batch: --threads 999" 2 "--threads" -- batch "$work/m.jsonl"
 expect "batch: --out inside a file" 1 "$work/notes.txt/b" -- \
   "$gearnn" batch --quiet --model "$work/model" --out "$work/notes.txt/b" "$work/m.jsonl"
 expect "batch: --html inside a file" 1 "$work/notes.txt/b.html" -- batch "$work/m.jsonl" --html "$work/notes.txt/b.html"

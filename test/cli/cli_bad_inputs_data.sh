@@ -14,10 +14,10 @@ mkdir -p "$work/adir"
 head -c $(( $(stat -c %s "$clip") / 2 )) "$clip" >"$work/cut.mkv"
 
 # ---- synth -----------------------------------------------------------------------
-synth() { "$gearnn" synth --quiet --frames 2 "$@"; }
+synth() { "$gearnn" synth --quiet --frames "${w_frames:-2}" "$@"; }
 expect "synth: --out inside a file" 1 "$work/notes.txt/s" -- synth --out "$work/notes.txt/s"
 expect "synth: --out is a file" 1 "$work/notes.txt" -- synth --out "$work/notes.txt"
-expect "synth: --frames 0" 2 "--frames" -- synth --out "$work/s" --frames 0
+w_frames=0 expect "synth: --frames 0" 2 "--frames" -- synth --out "$work/s"
 expect "synth: odd --width" 2 "--width" -- synth --out "$work/s" --width 65
 expect "synth: negative --height" 2 "--height" -- synth --out "$work/s" --height -64
 expect "synth: --width 100000" 2 "--width" -- synth --out "$work/s" --width 100000 --height 100000
@@ -75,7 +75,7 @@ expect "distort: resolution changes into .mp4" 1 "$d" -- sdistort s-res
 
 # ---- eval ----------------------------------------------------------------------------
 mkdir -p "$work/pred" && cp "$work/clip/labels/"*.png "$work/pred/"
-evaluate() { "$gearnn" eval --classes 8 "$@"; }
+evaluate() { "$gearnn" eval --classes "${w_classes:-8}" "$@"; }
 expect "eval: --pred does not exist" 1 "$work/nopred" -- evaluate --pred "$work/nopred" --gt "$work/clip/labels"
 expect "eval: --gt does not exist" 1 "$work/nogt" -- evaluate --pred "$work/pred" --gt "$work/nogt"
 expect "eval: --gt has no labels" 1 "$work/adir" -- evaluate --pred "$work/pred" --gt "$work/adir"
@@ -91,7 +91,7 @@ expect "eval: prediction with an unknown class id" 1 "$work/pred/000004.png" -- 
 cp "$work/clip/labels/000004.png" "$work/pred/"
 mkdir -p "$work/gt" && cp "$work/clip/labels/"*.png "$work/gt/" && png "$work/gt/000002.png" 64 64 L 9
 expect "eval: label with an unknown class id" 1 "$work/gt/000002.png" -- evaluate --pred "$work/pred" --gt "$work/gt"
-expect "eval: --classes 0" 2 "--classes" -- evaluate --pred "$work/pred" --gt "$work/clip/labels" --classes 0
+w_classes=0 expect "eval: --classes 0" 2 "--classes" -- evaluate --pred "$work/pred" --gt "$work/clip/labels"
 expect "eval: --ignore 300" 2 "--ignore" -- evaluate --pred "$work/pred" --gt "$work/clip/labels" --ignore 300
 expect "eval: --ignore among the classes" 2 "--ignore" -- evaluate --pred "$work/pred" --gt "$work/clip/labels" --ignore 3
 expect "eval: more --names than classes" 2 "--names" -- evaluate --pred "$work/pred" --gt "$work/clip/labels" --names a,b,c,d,e,f,g,h,i
@@ -101,10 +101,10 @@ OUTS=$work/notes.txt/m.json expect "eval: --json inside a file" 1 "$work/notes.t
   evaluate --pred "$work/pred" --gt "$work/clip/labels" --json "$work/notes.txt/m.json"
 
 # ---- init-model ------------------------------------------------------------------------
-init() { "$gearnn" init-model --width 64 --height 48 "$@"; }
+init() { "$gearnn" init-model --width "${w_width:-64}" --height 48 "$@"; }
 expect "init-model: --out inside a file" 1 "$work/notes.txt/m" -- init --out "$work/notes.txt/m"
 expect "init-model: --out is a file" 1 "$work/notes.txt" -- init --out "$work/notes.txt"
-expect "init-model: --width 15" 2 "--width" -- init --out "$work/m" --width 15
+w_width=15 expect "init-model: --width 15" 2 "--width" -- init --out "$work/m"
 expect "init-model: --widths with 3 values" 2 "--widths" -- init --out "$work/m" --widths 8,16,32
 expect "init-model: --widths 0" 2 "--widths" -- init --out "$work/m" --widths 0,16,32,64
 expect "init-model: --head -5" 2 "--head" -- init --out "$work/m" --head -5

@@ -20,8 +20,8 @@ file() {  # file NAME TEXT: a file of the scratch tree
 default_outs="$work/o-train $work/o-sens.json $work/o-sel.json $work/o-fit $work/o-comb $cache"  # of the wrappers below
 
 # ---- train ------------------------------------------------------------------------
-train() { "$gearnn" train --quiet --out "$work/o-train" --cache "$cache" --width 64 --height 48 --epochs 1 --batch 2 \
-  --max-frames 2 --stride 1 --threads 1 "$@"; }
+train() { "$gearnn" train --quiet --out "$work/o-train" --cache "$cache" --width 64 --height 48 --epochs "${w_epochs:-1}" \
+  --batch 2 --max-frames 2 --stride 1 --threads 1 "$@"; }
 expect "train: --dataset missing" 1 "$work/nodata.json" -- train --dataset "$work/nodata.json"
 file d-bad.json '{"clips": ['
 expect "train: dataset not JSON" 1 "$work/d-bad.json" -- train --dataset "$work/d-bad.json"
@@ -52,7 +52,8 @@ expect "train: --ladder missing" 1 "$work/noladder.json" -- train --dataset "$wo
 expect "train: --targets teacher with no teacher" 2 "--teacher" -- train --dataset "$work/data.json" --targets teacher
 expect "train: --teacher does not exist" 1 "$work/noteacher" -- \
   train --dataset "$work/data.json" --targets teacher --teacher "$work/noteacher"
-expect "train: --epochs 0" 2 "--epochs" -- train --dataset "$work/data.json" --epochs 0
+w_epochs=0 expect "train: --epochs 0" 2 "--epochs" -- train --dataset "$work/data.json"
+expect "train: --val-stride -1" 2 "--val-stride" -- train --dataset "$work/data.json" --val "$work/data.json" --val-stride -1
 expect "train: --lr -1" 2 "--lr" -- train --dataset "$work/data.json" --lr -1
 expect "train: --lr nan" 2 "--lr" -- train --dataset "$work/data.json" --lr nan
 expect "train: --stability-weight -1" 2 "--stability-weight" -- train --dataset "$work/data.json" --stability-weight -1
@@ -65,7 +66,7 @@ rm -rf "$work/o-train" "$work/o-train.init"  # in case a train case above ran
 
 # ---- sensitivity --------------------------------------------------------------------
 sens() { "$gearnn" sensitivity --quiet --model "$work/model" --dataset "$work/data.json" --cache "$cache" \
-  --out "$work/o-sens.json" --epochs 1 --max-frames 2 --stride 1 --threads 1 "$@"; }
+  --out "$work/o-sens.json" --epochs "${w_epochs:-1}" --max-frames 2 --stride "${w_stride:-1}" --threads 1 "$@"; }
 expect "sensitivity: --ladder missing" 1 "$work/noladder.json" -- sens --ladder "$work/noladder.json"
 file l-bad.json '{"name": "q", "feature": "qp", "levels": [{"name": "q22", "qp": 22}'
 expect "sensitivity: ladder not JSON" 1 "$work/l-bad.json" -- sens --ladder "$work/l-bad.json"
@@ -88,8 +89,8 @@ expect "sensitivity: --model does not exist" 1 "$work/nomodel" -- "$gearnn" sens
   --dataset "$work/data.json" --ladder "$work/ladder.json" --cache "$cache" --out "$work/o-sens.json"
 expect "sensitivity: --dataset missing" 1 "$work/nodata.json" -- "$gearnn" sensitivity --quiet --model "$work/model" \
   --dataset "$work/nodata.json" --ladder "$work/ladder.json" --cache "$cache" --out "$work/o-sens.json"
-expect "sensitivity: --stride 0" 2 "--stride" -- sens --ladder "$work/ladder.json" --stride 0
-expect "sensitivity: --epochs 0" 2 "--epochs" -- sens --ladder "$work/ladder.json" --epochs 0
+w_stride=0 expect "sensitivity: --stride 0" 2 "--stride" -- sens --ladder "$work/ladder.json"
+w_epochs=0 expect "sensitivity: --epochs 0" 2 "--epochs" -- sens --ladder "$work/ladder.json"
 expect "sensitivity: --teacher does not exist" 1 "$work/noteacher" -- \
   sens --ladder "$work/ladder.json" --targets teacher --teacher "$work/noteacher"
 expect "sensitivity: --out inside a file" 1 "$work/notes.txt/s.json" -- \
@@ -136,8 +137,8 @@ expect "select: --out is a directory" 1 "$work/adir" -- "$gearnn" select --score
 file sel-short.json '{"levels": [{"name": "q22", "tensors": ["cls4.bias"]}]}'
 file sel-unknown.json '{"levels": [{"name": "q22", "tensors": ["cls4.bias"]}, {"name": "q46", "tensors": ["no.such.weight"]}]}'
 file sel.json '{"levels": [{"name": "q22", "tensors": ["cls4.bias"]}, {"name": "q46", "tensors": ["cls4.bias"]}]}'
-fit() { "$gearnn" fit-gears --quiet --model "$work/model" --dataset "$work/data.json" --cache "$cache" --epochs 1 \
-  --max-frames 2 --stride 1 --threads 1 --out "$work/o-fit" "$@"; }
+fit() { "$gearnn" fit-gears --quiet --model "$work/model" --dataset "$work/data.json" --cache "$cache" \
+  --epochs "${w_epochs:-1}" --max-frames 2 --stride "${w_stride:-1}" --threads 1 --out "$work/o-fit" "$@"; }
 fitq() { fit --ladder "$work/ladder.json" "$@"; }  # on the two-level QP ladder
 ABSENT="$work/o-fit/q22.pt" expect "fit-gears: selection misses a level" 1 "$work/sel-short.json" -- fitq --selection "$work/sel-short.json"
 expect "fit-gears: selection names a tensor the model lacks" 1 "$work/sel-unknown.json" -- fitq --selection "$work/sel-unknown.json"
@@ -153,7 +154,9 @@ expect "fit-gears: --neighbour-selections without a selection" 2 "--neighbour-se
   fitq --kind bn --neighbour-selections
 expect "fit-gears: --neighbour-selections without --val" 2 "--neighbour-selections" -- \
   fitq --selection "$work/sel.json" --neighbour-selections
-expect "fit-gears: --epochs 0" 2 "--epochs" -- fitq --selection "$work/sel.json" --epochs 0
+w_epochs=0 expect "fit-gears: --epochs 0" 2 "--epochs" -- fitq --selection "$work/sel.json"
+w_stride=0 expect "fit-gears: --stride 0" 2 "--stride" -- fitq --selection "$work/sel.json"
+expect "fit-gears: --val-stride -1" 2 "--val-stride" -- fitq --selection "$work/sel.json" --val "$work/data.json" --val-stride -1
 expect "fit-gears: --batch 0" 2 "--batch" -- fitq --selection "$work/sel.json" --batch 0
 expect "fit-gears: --lr -1" 2 "--lr" -- fitq --selection "$work/sel.json" --lr -1
 expect "fit-gears: --val missing" 1 "$work/noval.json" -- fitq --selection "$work/sel.json" --val "$work/noval.json"

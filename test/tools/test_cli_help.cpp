@@ -95,8 +95,9 @@ TEST_CASE("cli parse: every option's --help shows its default, taken from the st
                                 Catch::Contains("--height INT:INT in [64 - 8192]=" +
                                                 std::to_string(SynthOptions{}.height)));
   CHECK_THAT(help("select"), Catch::Contains("--budget TEXT=" + SelectJob{}.budget));
-  CHECK_THAT(help("fit-gears"), Catch::Contains("--epochs INT=" + std::to_string(FitGearsJob{}.epochs)) &&
-                                    Catch::Contains("--lr FLOAT:NUMBER in (0, 10]=0.001") && Catch::Contains("0 = all usable cores"));
+  CHECK_THAT(help("fit-gears"),
+             Catch::Contains("--epochs INT:INT in [1 - 100000]=" + std::to_string(FitGearsJob{}.epochs)) &&
+                 Catch::Contains("--lr FLOAT:NUMBER in (0, 10]=0.001") && Catch::Contains("0 = all usable cores"));
   CHECK_THAT(help("init-model"), Catch::Contains("--widths INT:INT in [1 - 4096]=16,32,64,128 x 4"));
   CHECK_THAT(help("batch"), Catch::Contains("0 = usable cores / jobs") && Catch::Contains("--shard TEXT=0/1"));
   CHECK_THAT(app.get_subcommand("bench")->get_subcommand("forward")->help(), Catch::Contains("0 = all usable cores"));

@@ -321,6 +321,7 @@ TEST_CASE("cli parse: init-model and train: defaults, values, bad values") {
   CHECK(j.batch == fj.batch);
   CHECK(j.lr == fj.lr);
   CHECK(j.stride == fj.stride);
+  CHECK(j.val_stride == 0);  // the validation clips thinned as --stride
   CHECK(j.max_frames_per_clip == fj.max_frames_per_clip);
   CHECK(j.seed == fj.seed);
   CHECK(j.threads == fj.threads);
@@ -360,6 +361,8 @@ TEST_CASE("cli parse: init-model and train: defaults, values, bad values") {
                                                         "0.01",
                                                         "--stride",
                                                         "5",
+                                                        "--val-stride",
+                                                        "2",
                                                         "--max-frames",
                                                         "12",
                                                         "--seed",
@@ -385,6 +388,7 @@ TEST_CASE("cli parse: init-model and train: defaults, values, bad values") {
   CHECK(j2.batch == 4);
   CHECK(j2.lr == 0.01);
   CHECK(j2.stride == 5);
+  CHECK(j2.val_stride == 2);
   CHECK(j2.max_frames_per_clip == 12);
   CHECK(j2.seed == 7u);
   CHECK(j2.threads == 2);
@@ -393,7 +397,8 @@ TEST_CASE("cli parse: init-model and train: defaults, values, bad values") {
   CHECK(t2.quiet);
   const Argv ok = {"train", "--dataset", "d.json", "--out", "m"};
   for (const Argv& extra : {Argv{"--mode", "robust"}, Argv{"--batch", "1"}, Argv{"--epochs", "0"},
-                            Argv{"--stride", "0"}, Argv{"--width", "5000"}, Argv{"--threads", "-1"}}) {
+                            Argv{"--stride", "0"}, Argv{"--val-stride", "-1"}, Argv{"--width", "5000"},
+                            Argv{"--threads", "-1"}}) {
     Argv bad = ok;
     bad.insert(bad.end(), extra.begin(), extra.end());
     INFO(CLI::detail::join(bad, " "));
@@ -441,6 +446,12 @@ TEST_CASE("cli parse: sensitivity, select, fit-gears, combine-gears: defaults, v
       parse<SensitivityArgs>(bind_sensitivity_options, cmd("sensitivity", {"--out", "s", "--method", "grad"})),
       CLI::ParseError);
   CHECK_THROWS_AS(parse<SensitivityArgs>(bind_sensitivity_options, cmd("sensitivity", {})), CLI::ParseError);
+  for (const Argv& extra : {Argv{"--stride", "0"}, Argv{"--epochs", "0"}}) {
+    Argv bad = cmd("sensitivity", {"--out", "s"});
+    bad.insert(bad.end(), extra.begin(), extra.end());
+    INFO(CLI::detail::join(bad, " "));
+    CHECK_THROWS_AS(parse<SensitivityArgs>(bind_sensitivity_options, bad), CLI::ParseError);
+  }
   CHECK_THROWS_AS(
       parse<SensitivityArgs>(bind_sensitivity_options, {"sensitivity", "--model", "m", "--dataset", "d", "--out", "s"}),
       CLI::ParseError);  // no --ladder
@@ -471,20 +482,30 @@ TEST_CASE("cli parse: sensitivity, select, fit-gears, combine-gears: defaults, v
   CHECK(f.job.epochs == ff.epochs);
   CHECK(f.job.batch == ff.batch);
   CHECK(f.job.stride == ff.stride);
+  CHECK(f.job.val_stride == 0);
   CHECK(f.job.max_frames_per_clip == ff.max_frames_per_clip);
   CHECK(f.job.threads == ff.threads);
   CHECK(f.job.lr == ff.lr);
   CHECK(f.job.seed == ff.seed);
   const auto f2 = parse<FitGearsArgs>(
       bind_fit_gears_options, cmd("fit-gears", {"--out", "g", "--val", "v.json", "--selection", "sel.json", "--kind",
-                                                "bn", "--epochs", "2", "--batch", "4", "--lr", "0.0005", "--quiet"}));
+                                                "bn", "--epochs", "2", "--batch", "4", "--lr", "0.0005", "--stride",
+                                                "6", "--val-stride", "3", "--quiet"}));
   CHECK(f2.job.val_dataset == "v.json");
   CHECK(f2.job.selection == "sel.json");
   CHECK(f2.job.kind == "bn");
   CHECK(f2.job.epochs == 2);
   CHECK(f2.job.batch == 4);
   CHECK(f2.job.lr == 0.0005);
+  CHECK(f2.job.stride == 6);
+  CHECK(f2.job.val_stride == 3);
   CHECK(f2.quiet);
+  for (const Argv& extra : {Argv{"--stride", "0"}, Argv{"--val-stride", "-1"}, Argv{"--epochs", "0"}}) {
+    Argv bad = cmd("fit-gears", {"--out", "g"});
+    bad.insert(bad.end(), extra.begin(), extra.end());
+    INFO(CLI::detail::join(bad, " "));
+    CHECK_THROWS_AS(parse<FitGearsArgs>(bind_fit_gears_options, bad), CLI::ParseError);
+  }
   CHECK_THROWS_AS(parse<FitGearsArgs>(bind_fit_gears_options, cmd("fit-gears", {"--out", "g", "--kind", "half"})),
                   CLI::ParseError);
   CHECK_THROWS_AS(parse<FitGearsArgs>(bind_fit_gears_options, cmd("fit-gears", {"--out", "g", "--threads", "999"})),

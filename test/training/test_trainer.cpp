@@ -139,4 +139,16 @@ TEST_CASE("sensitivity, select and fit-gears make a gear set that gearnn run use
        "/sel.json --epochs 1 --out " + dir + "/gears");
   CHECK(read_json_file(dir + "/gears/gears.json")["gears"][0]["history"].size() !=
         gears["gears"][0]["history"].size());
+  // --val-stride thins the validation clips apart from --stride (12 frames: every 2nd is 6,
+  // every 3rd 4), and a fit with another validation stride is not reused.
+  for (const auto& g : gears["gears"]) {
+    CHECK(g["train_frames"] == 6);
+    CHECK(g["val_frames"] == 6);
+  }
+  must(gearnn_binary() + " fit-gears --model " + model + common + " --val " + dir + "/data.json --selection " + dir +
+       "/sel.json --epochs 2 --val-stride 3 --out " + dir + "/gears");
+  for (const auto& g : read_json_file(dir + "/gears/gears.json")["gears"]) {
+    CHECK(g["train_frames"] == 6);
+    CHECK(g["val_frames"] == 4);
+  }
 }

@@ -37,6 +37,7 @@ struct FitGearsJob {
   // gears with a selection). Costs up to three fits per level.
   bool neighbour_selections = false;
   int epochs = 8, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
+  int val_stride = 0;  // every Nth frame of the validation clips; 0: stride
   double lr = 1e-3;
   uint64_t seed = 1;
   bool progress = true;

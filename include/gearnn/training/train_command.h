@@ -25,6 +25,7 @@ struct TrainJob {
   std::string cache_dir = ".gearnn-cache";
   double stability_weight = 1.0;
   int epochs = 20, batch = 8, stride = 2, max_frames_per_clip = -1, threads = 0;
+  int val_stride = 0;  // every Nth frame of the validation clips; 0: stride
   double lr = 2e-3;
   uint64_t seed = 1;
   std::string checkpoint_dir;
