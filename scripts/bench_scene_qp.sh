@@ -16,7 +16,8 @@
 # Fitting on half the scenes asks how much the gears depend on their number, so
 # the same ladder is also fitted on twice the scenes at the same number of steps
 # (the 8 clips and 8 new ones, seeds 5000-5007, every 8th frame instead of every
-# 4th; --stride thins the validation clips too: 16 frames instead of 30).
+# 4th; --stride thins the validation clips too: 16 frames instead of 30), and
+# again with --val-stride 4, validated on the same 30 frames as the 8.
 # Scored, summed mIoU over the clips, for
 #   none      no gears
 #   qp        street's shipped QP set (fitted on the 8 clips)
@@ -25,6 +26,7 @@
 #   cells     dark and bright as cells on luma
 #   scenes8   fitted on the 8 clips by this build (the control)
 #   scenes16  fitted on 16 scenes at the same number of steps
+#   scenes16v the same, validated on every 4th frame as scenes8 is
 # on held-out clips (seeds 1001-1003) at QP 24, 34, 43, 47 and 51, the 16 scenes
 # of bench_scene_harm.sh at QP 47 (those below the cut and those above, by
 # median luma), the held-out dynamic clips (seeds 1011-1012) and the shipped
@@ -93,12 +95,12 @@ done
 # 5000-5007, 100 frames, used nowhere else), every 8th frame instead of every 4th.
 scripts/make_extra_scenes.sh "$gearnn" "$train" "$work"
 # And the control: the 8 training clips every 4th frame, fitted by this build as the others.
-for fit in "scenes16 $work/scenes16.json 8" "scenes8 $train/train.json 4"; do
-  read -r name dataset stride <<<"$fit"
+for fit in "scenes16 $work/scenes16.json 8 8" "scenes16v $work/scenes16.json 8 4" "scenes8 $train/train.json 4 4"; do
+  read -r name dataset stride val_stride <<<"$fit"
   if [ ! -f "$work/$name/gears.json" ]; then
     $gearnn fit-gears --model "$model" --dataset "$dataset" --val "$train/val.json" \
-      --ladder configs/ladders/qp.json --cache "$train/cache" --stride "$stride" ${THREADS:+--threads "$THREADS"} \
-      --selection "$model/gears/qp/gears.json" --epochs 8 --lr 0.003 --out "$work/$name.tmp"
+      --ladder configs/ladders/qp.json --cache "$train/cache" --stride "$stride" --val-stride "$val_stride" \
+      ${THREADS:+--threads "$THREADS"} --selection "$model/gears/qp/gears.json" --epochs 8 --lr 0.003 --out "$work/$name.tmp"
     rm -rf "${work:?}/$name" && mv "$work/$name.tmp" "$work/$name"
   fi
 done
@@ -112,7 +114,8 @@ import bench_runs
 from bench_runs import fmt
 gearnn, model, work, clips, harm = sys.argv[1:6]
 sets = {"none": None, "qp": f"{model}/gears/qp", "dark": f"{work}/dark", "bright": f"{work}/bright",
-        "cells": f"{work}/cells", "scenes8": f"{work}/scenes8", "scenes16": f"{work}/scenes16"}
+        "cells": f"{work}/cells", "scenes8": f"{work}/scenes8", "scenes16": f"{work}/scenes16",
+        "scenes16v": f"{work}/scenes16v"}
 cut = json.load(open(f"{work}/cells/gears.json"))["cells"]["cuts"][0]
 
 def score(videos, key):
