@@ -33,7 +33,8 @@ CLI::App* bind_run_options(CLI::App& app, RunArgs& a) {
                   "percent of bytes for several times the time")
       ->check(CLI::Range(0, 9));
   cmd->add_option("--overlay", o.overlay_path, "Also write a colour overlay video (e.g. overlay.mp4)");
-  cmd->add_option("--max-seconds", o.max_seconds, "Stop reading this long after opening the input (-1 = never)");
+  cmd->add_option("--max-seconds", o.max_seconds, "Stop reading this long after opening the input (0 or less = never)")
+      ->check(finite_number(-1e9, 1e9));
   cmd->add_option("--input-option", a.input_options,
                   "FFmpeg option for opening the input, KEY=VALUE, repeatable (e.g. rtsp_flags=listen, "
                   "rw_timeout=MICROSECONDS)")
