@@ -14,8 +14,10 @@
 # the 16 scenes. Scored on the held-out dynamic clips (seeds 1011-1012, ABR and
 # tunnel), summed mIoU, against the shipped baselines and default. Then the joint
 # network itself trained on the 16 scenes (jointnet16) with its QP gears refined
-# there, on the ABR clip. Finished steps are kept: a rerun resumes (about 60 min
-# the first time on 2 cores).
+# there, and what any per-level weights can add to augment16 (augment16-full: a
+# whole model per QP level fine-tuned from it on the 16 scenes, as aug+full in
+# bench_gears.sh), on the ABR clip. Finished steps are kept: a rerun resumes
+# (about 70 min the first time on 2 cores).
 # Usage: scripts/bench_scenes_abr.sh [WORK_DIR]   (after scripts/train_default.sh and
 #   scripts/train_joint.sh in build/train-default and scripts/bench_gears.sh's clips in
 #   build/bench-gears; THREADS=N for the fits)
@@ -61,6 +63,12 @@ if [ ! -f "$work/jointnet16-qp/gears.json" ]; then
     ${THREADS:+--threads "$THREADS"} --start "$work/jointnet16-start-qp" --out "$work/jointnet16-qp.tmp"
   rm -rf "${work:?}/jointnet16-qp" && mv "$work/jointnet16-qp.tmp" "$work/jointnet16-qp"
 fi
+if [ ! -f "$work/augment16-full/gears.json" ]; then
+  $gearnn fit-gears --kind full --model "$work/augment16" --dataset "$work/scenes16.json" --val "$train/val.json" \
+    --ladder configs/ladders/qp.json --cache "$train/cache" --stride 8 --epochs 8 --lr 0.001 --guard none \
+    ${THREADS:+--threads "$THREADS"} --out "$work/augment16-full.tmp"
+  rm -rf "${work:?}/augment16-full" && mv "$work/augment16-full.tmp" "$work/augment16-full"
+fi
 # street-joint with the refined QP set swapped, and the sets built on it made again.
 m=$work/joint16
 if [ ! -f "$m/gears/cells/gears.json" ]; then
@@ -100,13 +108,15 @@ for sched in ("abr", "tunnel"):
 print()
 methods = {"augment16": (f"{work}/augment16", None),
            "jointnet16": (f"{work}/jointnet16", None),
-           "jointnet16-qp": (f"{work}/jointnet16", f"{work}/jointnet16-qp")}
-print("| clip | " + " | ".join(methods) + " | jointnet16-qp over augment16 |")
-print("|---|" + "---|" * (len(methods) + 1))
+           "jointnet16-qp": (f"{work}/jointnet16", f"{work}/jointnet16-qp"),
+           "augment16-full": (f"{work}/augment16", f"{work}/augment16-full")}
+print("| clip | " + " | ".join(methods) + " | jointnet16-qp over augment16 | augment16-full over augment16 |")
+print("|---|" + "---|" * (len(methods) + 2))
 row = {name: bench_runs.summed_miou([
     bench_runs.run(gearnn, f"{clips}/dyn-{seed}-abr.mp4", model, f"{work}/runs/dyn/{name}/abr-{seed}", gears,
                    labels=f"{clips}/dyn-{seed}/labels") for seed in (1011, 1012)])
     for name, (model, gears) in methods.items()}
 print("| abr | " + " | ".join(bench_runs.fmt(v) for v in row.values()) +
-      f" | {100 * (row['jointnet16-qp'] / row['augment16'] - 1):+.2f}% |", flush=True)
+      f" | {100 * (row['jointnet16-qp'] / row['augment16'] - 1):+.2f}% |"
+      f" {100 * (row['augment16-full'] / row['augment16'] - 1):+.2f}% |", flush=True)
 PY
