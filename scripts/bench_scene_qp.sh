@@ -27,11 +27,15 @@
 #   scenes8   fitted on the 8 clips by this build (the control)
 #   scenes16  fitted on 16 scenes at the same number of steps
 #   scenes16v the same, validated on every 4th frame as scenes8 is
+#   full8     a whole model per QP level, fine-tuned from street on the 8 clips
+#             (fit-gears --kind full --guard none, the same recipe but lr 0.001
+#             as aug+full in bench_gears.sh): what any per-level weights fitted
+#             on these scenes can do, an upper bound for the gears
 # on held-out clips (seeds 1001-1003) at QP 24, 34, 43, 47 and 51, the 16 scenes
 # of bench_scene_harm.sh at QP 47 (those below the cut and those above, by
 # median luma), the held-out dynamic clips (seeds 1011-1012) and the shipped
-# sample. Finished steps are kept: a rerun resumes (about 75 min the first time on 2
-# cores: four fits of 6-12 min and 252 runs).
+# sample. Finished steps are kept: a rerun resumes (about 100 min the first time on 2
+# cores: six fits of 5-16 min and 324 runs).
 # Usage: scripts/bench_scene_qp.sh [WORK_DIR]   (after scripts/train_default.sh's clips in
 #   build/train-default, scripts/bench_gears.sh's clips in build/bench-gears and
 #   scripts/bench_scene_harm.sh's in build/bench-scene-harm; THREADS=N for the fits)
@@ -100,10 +104,17 @@ for fit in "scenes16 $work/scenes16.json 8 8" "scenes16v $work/scenes16.json 8 4
   if [ ! -f "$work/$name/gears.json" ]; then
     $gearnn fit-gears --model "$model" --dataset "$dataset" --val "$train/val.json" \
       --ladder configs/ladders/qp.json --cache "$train/cache" --stride "$stride" --val-stride "$val_stride" \
-      ${THREADS:+--threads "$THREADS"} --selection "$model/gears/qp/gears.json" --epochs 8 --lr 0.003 --out "$work/$name.tmp"
+      ${THREADS:+--threads "$THREADS"} --selection "$model/gears/qp/gears.json" --epochs 8 --lr 0.003 \
+      --out "$work/$name.tmp"
     rm -rf "${work:?}/$name" && mv "$work/$name.tmp" "$work/$name"
   fi
 done
+if [ ! -f "$work/full8/gears.json" ]; then
+  $gearnn fit-gears --kind full --guard none --model "$model" --dataset "$train/train.json" --val "$train/val.json" \
+    --ladder configs/ladders/qp.json --cache "$train/cache" --stride 4 ${THREADS:+--threads "$THREADS"} \
+    --epochs 8 --lr 0.001 --out "$work/full8.tmp"
+  rm -rf "${work:?}/full8" && mv "$work/full8.tmp" "$work/full8"
+fi
 rm -rf "${work:?}/cells"
 $gearnn cell-gears "$work/dark" --add "$work/bright" --on luma --values "$(cat "$work/values.txt")" --out "$work/cells"
 
@@ -115,7 +126,7 @@ from bench_runs import fmt
 gearnn, model, work, clips, harm = sys.argv[1:6]
 sets = {"none": None, "qp": f"{model}/gears/qp", "dark": f"{work}/dark", "bright": f"{work}/bright",
         "cells": f"{work}/cells", "scenes8": f"{work}/scenes8", "scenes16": f"{work}/scenes16",
-        "scenes16v": f"{work}/scenes16v"}
+        "scenes16v": f"{work}/scenes16v", "full8": f"{work}/full8"}
 cut = json.load(open(f"{work}/cells/gears.json"))["cells"]["cuts"][0]
 
 def score(videos, key):

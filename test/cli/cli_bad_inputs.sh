@@ -50,9 +50,9 @@ rm -rf "$work/weird" "$weird"
 expect "run: --out inside a file" 1 "$work/notes.txt/out" -- \
   "$gearnn" run --quiet --model "$work/model" --out "$work/notes.txt/out" "$clip"
 expect "run: --out is a file" 1 "$work/notes.txt" -- "$gearnn" run --quiet --model "$work/model" --out "$work/notes.txt" "$clip"
-# Checked before the run (--html failed after every output was written, and exited 1).
 ABSENT="$work/out" expect "run: --max-seconds nan" 2 "--max-seconds" -- run "$clip" --max-seconds nan
 ABSENT="$work/out" expect "run: --max-seconds inf" 2 "--max-seconds" -- run "$clip" --max-seconds inf
+# Checked before the run (--html failed after every output was written, and exited 1).
 ABSENT="$work/out" expect "run: --html inside a file" 1 "$work/notes.txt/r.html" -- run "$clip" --html "$work/notes.txt/r.html"
 ABSENT="$work/out" expect "run: --html is a directory" 1 "$work/adir" -- run "$clip" --html "$work/adir"
 ABSENT="$work/out" expect "run: --overlay inside a file" 1 "$work/notes.txt/o.mp4" -- run "$clip" --overlay "$work/notes.txt/o.mp4"
