@@ -62,7 +62,6 @@ $gearnn cell-gears "$model/gears/qp" --add "$bright" --on luma --setting brightn
 import os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-from bench_runs import fmt
 gearnn, model, work, clips, bright, cells = sys.argv[1:7]
 level_clips, clip_set = sys.argv[7].split(), sys.argv[8]
 sets = {"none": None, "qp": f"{model}/gears/qp", "qp-b1.40": bright, "cells": cells}

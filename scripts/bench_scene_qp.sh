@@ -122,7 +122,6 @@ $gearnn cell-gears "$work/dark" --add "$work/bright" --on luma --values "$(cat "
 import glob, json, os, subprocess, sys
 sys.path.insert(0, "scripts")
 import bench_runs
-from bench_runs import fmt
 gearnn, model, work, clips, harm = sys.argv[1:6]
 sets = {"none": None, "qp": f"{model}/gears/qp", "dark": f"{work}/dark", "bright": f"{work}/bright",
         "cells": f"{work}/cells", "scenes8": f"{work}/scenes8", "scenes16": f"{work}/scenes16",

@@ -34,7 +34,7 @@ CLI::App* bind_sensitivity_options(CLI::App& app, SensitivityArgs& a) {
   cmd->add_option("--out", j.out, "Scores JSON (a table is written beside it as OUT.txt)")->required();
   cmd->add_option("--method", j.method, "change (brief full fine-tune, normalised change) or fisher")
       ->check(CLI::IsMember({"change", "fisher"}));
-  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level (change)")->check(CLI::Range(1, 100000));
+  add_epochs_option(cmd, j.epochs, "Fine-tuning epochs per level (change)");
   add_quiet_flag(cmd, a.quiet);
   return tidy_defaults(cmd);
 }
@@ -65,7 +65,7 @@ CLI::App* bind_fit_gears_options(CLI::App& app, FitGearsArgs& a) {
                   "gears | bn (BatchNorm statistics re-estimated per level) | full (every tensor: one model per level)")
       ->check(CLI::IsMember({"gears", "bn", "full"}));
   cmd->add_option("--out", j.out_dir, "Gear set directory to write")->required();
-  cmd->add_option("--epochs", j.epochs, "Fine-tuning epochs per level")->check(CLI::Range(1, 100000));
+  add_epochs_option(cmd, j.epochs, "Fine-tuning epochs per level");
   cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(1, 4096));
   cmd->add_option("--lr", j.lr, "Peak learning rate")->check(finite_number(0, 10, true));
   cmd->add_option("--bn-stats", j.bn_stats,

@@ -37,7 +37,7 @@ CLI::App* bind_train_options(CLI::App& app, TrainArgs& a) {
   cmd->add_option("--cache", j.cache_dir, "Where distorted renderings are cached");
   cmd->add_option("--stability-weight", j.stability_weight, "Weight of the stability KL term")
       ->check(finite_number(0, 1e6));
-  cmd->add_option("--epochs", j.epochs, "Epochs")->check(CLI::Range(1, 100000));
+  add_epochs_option(cmd, j.epochs, "Epochs");
   cmd->add_option("--batch", j.batch, "Batch size")->check(CLI::Range(2, 4096));
   cmd->add_option("--lr", j.lr, "Peak learning rate (AdamW, cosine schedule)")->check(finite_number(0, 10, true));
   cmd->add_option("--stride", j.stride, "Use every Nth frame of each clip")->check(CLI::Range(1, 100000));

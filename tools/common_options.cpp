@@ -42,6 +42,10 @@ CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames, const std::st
   return cmd->add_option("--max-frames", max_frames, description + " (-1 = all)");
 }
 
+CLI::Option* add_epochs_option(CLI::App* cmd, int& epochs, const std::string& description) {
+  return cmd->add_option("--epochs", epochs, description)->check(CLI::Range(1, 100000));
+}
+
 CLI::Option* add_val_stride_option(CLI::App* cmd, int& val_stride) {
   return cmd->add_option("--val-stride", val_stride, "Use every Nth frame of the --val clips (0 = as --stride)")
       ->check(CLI::Range(0, 100000));

@@ -35,6 +35,9 @@ CLI::Option* add_max_frames_option(CLI::App* cmd, int& max_frames,
 // training scenes thinned hard need not thin the few validation clips too.
 CLI::Option* add_val_stride_option(CLI::App* cmd, int& val_stride);
 
+// Training or fitting epochs, at least 1.
+CLI::Option* add_epochs_option(CLI::App* cmd, int& epochs, const std::string& description);
+
 // A seed: any integer from 0 (CLI11 alone would wrap -1 round to 2^64 - 1).
 CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description);
 
